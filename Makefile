@@ -1,0 +1,58 @@
+# Karriere: `make run` serves the demo site, `make test` runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+STAMP  := $(VENV)/.installed
+
+.PHONY: run install migrate demo test test-unit test-browser lint format messages bench lock clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py demo_content
+	$(BIN)/python manage.py ensure_superuser
+
+# Web server and task worker together; Ctrl+C stops both.
+run: demo
+	@echo "Karriere läuft auf http://127.0.0.1:$(PORT)/ (Admin: /admin/)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/python manage.py db_worker --queue-name '*' & \
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Extract and compile the German catalogue (needs gettext; the compiled .mo is committed).
+messages: install
+	cd $(CURDIR) && $(BIN)/python manage.py makemessages -l de --no-obsolete --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages -l de --ignore=.venv
+
+bench: install
+	$(BIN)/python -m bench
+
+# Re-pin every dependency after changing pyproject.toml.
+lock:
+	rm -rf /tmp/karriere-lock && $(PYTHON) -m venv /tmp/karriere-lock
+	/tmp/karriere-lock/bin/pip install --quiet -e ".[dev]"
+	/tmp/karriere-lock/bin/pip freeze --exclude-editable > requirements.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

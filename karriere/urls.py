@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from karriere import views
+
+admin.site.site_header = format_lazy("{} – {}", settings.SITE_NAME, _("Editorial office"))
+admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = _("Administration")
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("ckeditor/", include("ckeditor_uploader.urls")),
+    path("newsletter/", include("newsletter.urls")),
+    path("kommentare/", include("comments.urls")),
+    path("", include("articles.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

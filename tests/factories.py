@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from articles.models import Article, Author, Category
+from articles.text import german_slugify
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Kategorie {n}")
+    slug = factory.LazyAttribute(lambda o: german_slugify(o.name))
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Autorin {n}")
+    slug = factory.LazyAttribute(lambda o: german_slugify(o.name))
+    kind = Author.Kind.STAFF
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Bewerbungstipps Teil {n}")
+    slug = factory.LazyAttribute(lambda o: german_slugify(o.title))
+    teaser = "Kurz und knapp: worauf es ankommt."
+    body = "<p>Ein guter Lebenslauf ist übersichtlich.</p>"
+    category = factory.SubFactory(CategoryFactory)
+    status = Article.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+
+    @factory.post_generation
+    def authors(self, create, extracted, **kwargs):
+        if not create:
+            return
+        self.authors.set(extracted if extracted is not None else [AuthorFactory()])
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.set(extracted)

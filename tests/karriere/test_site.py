@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError
+
+from articles.models import Article, Author, Category
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_endpoint_reports_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"status": "ok"}
+
+
+def test_health_endpoint_reports_503_when_the_database_fails(client, monkeypatch):
+    from django.db.backends.utils import CursorWrapper
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(CursorWrapper, "execute", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert json.loads(response.content)["status"] == "error"
+
+
+def test_unknown_page_gets_the_german_404_page(client):
+    response = client.get("/gibt-es-nicht/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert '<html lang="de">' in html
+    assert "Seite nicht gefunden" in html
+    assert "Zur Startseite" in html
+
+
+def test_home_page_is_german_with_skip_link_navigation_and_footer(client):
+    Category.objects.create(name="Weiterbildung", slug="weiterbildung")
+    html = client.get("/").content.decode()
+    assert '<html lang="de">' in html
+    assert "Zum Inhalt springen" in html
+    assert 'href="/kategorie/weiterbildung/"' in html
+    assert "Impressum" in html and "Datenschutz" in html
+
+
+def test_pages_load_nothing_from_third_party_hosts(client):
+    html = client.get("/").content.decode()
+    for marker in ("https://", "http://", "//fonts.", "//cdn"):
+        assert f'src="{marker}' not in html
+        assert f'href="{marker}' not in html.replace('href="https://karriere', "")
+
+
+def test_demo_content_is_idempotent():
+    call_command("demo_content", verbosity=0)
+    counts = (Category.objects.count(), Author.objects.count(), Article.objects.count())
+    dates = dict(Article.objects.values_list("slug", "published_at"))
+    call_command("demo_content", verbosity=0)
+    assert (Category.objects.count(), Author.objects.count(), Article.objects.count()) == counts
+    assert dict(Article.objects.values_list("slug", "published_at")) == dates
+    assert counts[2] >= 12
+    assert {"Weiterbildung", "Im Job", "Bewerbung", "Gehalt"} <= set(
+        Category.objects.values_list("name", flat=True)
+    )
+    assert Author.objects.filter(kind=Author.Kind.GUEST).exists()
+    assert Author.objects.filter(kind=Author.Kind.STAFF).exists()
+    assert all(article.hero_image for article in Article.objects.all())
+    assert Article.objects.published().count() == counts[2]
+
+
+def test_impressum_and_datenschutz_pages_are_served_in_german(client):
+    call_command("demo_content", verbosity=0)
+    assert "Impressum" in client.get("/impressum/").content.decode()
+    assert "Datenschutzerklärung" in client.get("/datenschutz/").content.decode()
