@@ -217,6 +217,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+# Number of reverse proxies in front of the app that append to X-Forwarded-For (0: trust none).
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload is a one-way commitment per domain; the publisher opts in with
