@@ -1,8 +1,34 @@
+"""Whole-page cache for anonymous readers, invalidated by a content version.
+
+Every cached page is keyed by ``content_version()``; saving an article, approving a comment or
+publishing calls ``bump_content_version()``, so no stale page survives a change. Cached HTML
+holds a placeholder where the CSRF token was, and each reader gets their own token (and
+cookie) on the way out, so the forms on cached pages keep working.
+"""
+
 from __future__ import annotations
 
+import hashlib
+import re
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
+from django.middleware.csrf import _unmask_cipher_token as unmask_csrf_token
+from django.utils.crypto import get_random_string
 
 CONTENT_VERSION_KEY = "karriere:content-version"
+CSRF_PLACEHOLDER = "__karriere_pagecache_csrf__"
+# A masked CSRF token as get_token() writes it into a page.
+_MASKED_TOKEN = re.compile(
+    rf"(?<![A-Za-z0-9])[A-Za-z0-9]{{{2 * CSRF_SECRET_LENGTH}}}(?![A-Za-z0-9])"
+)
+# Cached pages are rendered against this secret instead of the reader's; it never leaves the
+# process, and the tokens made from it are swapped for the placeholder before storing.
+_RENDER_SECRET = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
 
 
 def content_version() -> int:
@@ -20,3 +46,95 @@ def bump_content_version() -> None:
         cache.incr(CONTENT_VERSION_KEY)
     except ValueError:
         cache.add(CONTENT_VERSION_KEY, 2, timeout=None)
+
+
+def cache_page_for_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve the view's 200 responses to anonymous GET/HEAD requests from the cache.
+
+    Logged-in users and readers with something personal pending (a Django message, their own
+    unapproved comment: ``PAGECACHE_BYPASS_COOKIES``) always get a fresh page.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not _is_anonymous_read(request):
+            return view(request, *args, **kwargs)
+        key = _cache_key(request)
+        entry = cache.get(key)
+        if entry is None:
+            response, entry = _render_with_placeholder(view, request, *args, **kwargs)
+            if response.status_code != 200 or response.streaming or response.cookies:
+                # Not a page every reader may share (error, redirect, personal cookie).
+                return _with_readers_token(request, response, entry)
+            cache.set(key, entry, settings.PAGECACHE_TIMEOUT)
+        # The first reader gets the page the same way as everyone after.
+        return _response_from_entry(request, entry)
+
+    return wrapped
+
+
+def _is_anonymous_read(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if any(name in request.COOKIES for name in settings.PAGECACHE_BYPASS_COOKIES):
+        return False
+    # Without a session cookie nobody is logged in, and the check costs no query.
+    has_session = settings.SESSION_COOKIE_NAME in request.COOKIES
+    return not (has_session and request.user.is_authenticated)
+
+
+def _cache_key(request: HttpRequest) -> str:
+    url = f"{request.get_host()}{request.get_full_path()}|{getattr(request, 'LANGUAGE_CODE', '')}"
+    digest = hashlib.sha256(url.encode()).hexdigest()
+    return f"karriere:page:{content_version()}:{digest}"
+
+
+def _render_with_placeholder(view, request, *args, **kwargs) -> tuple[HttpResponse, dict]:
+    """Run the view with a throwaway CSRF secret, and put the placeholder where its tokens are.
+
+    Returns the view's response and the cache entry made from it.
+    """
+    meta = request.META
+    saved = {key: meta[key] for key in ("CSRF_COOKIE", "CSRF_COOKIE_NEEDS_UPDATE") if key in meta}
+    meta["CSRF_COOKIE"] = _RENDER_SECRET
+    meta.pop("CSRF_COOKIE_NEEDS_UPDATE", None)
+    try:
+        response = view(request, *args, **kwargs)
+        if callable(getattr(response, "render", None)):
+            response = response.render()  # TemplateResponse (sitemaps, class-based views)
+    finally:
+        meta.pop("CSRF_COOKIE_NEEDS_UPDATE", None)
+        meta.pop("CSRF_COOKIE", None)
+        meta.update(saved)
+    if response.streaming:
+        return response, {}
+    charset = response.charset
+    content = _MASKED_TOKEN.sub(_placeholder_for_render_token, response.content.decode(charset))
+    headers = {name: value for name, value in response.headers.items() if name != "Content-Length"}
+    return response, {"content": content, "headers": headers, "charset": charset}
+
+
+def _with_readers_token(request: HttpRequest, response: HttpResponse, entry: dict) -> HttpResponse:
+    if entry and CSRF_PLACEHOLDER in entry["content"]:
+        response.content = _content_for(request, entry)
+    return response
+
+
+def _placeholder_for_render_token(match: re.Match) -> str:
+    token = match.group(0)
+    return CSRF_PLACEHOLDER if unmask_csrf_token(token) == _RENDER_SECRET else token
+
+
+def _content_for(request: HttpRequest, entry: dict) -> bytes:
+    content = entry["content"]
+    if CSRF_PLACEHOLDER in content:
+        # get_token() also makes CsrfViewMiddleware set (or refresh) the reader's cookie.
+        content = content.replace(CSRF_PLACEHOLDER, get_token(request))
+    return content.encode(entry["charset"])
+
+
+def _response_from_entry(request: HttpRequest, entry: dict) -> HttpResponse:
+    response = HttpResponse(_content_for(request, entry), charset=entry["charset"])
+    for name, value in entry["headers"].items():
+        response.headers[name] = value
+    return response

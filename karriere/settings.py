@@ -249,3 +249,11 @@ LOGGING = {
 # --- newsletter ---------------------------------------------------------------------------
 
 # --- view counting ------------------------------------------------------------------------
+
+# --- page cache ---------------------------------------------------------------------------
+# Anonymous readers get whole pages from the cache (karriere/pagecache.py); every change that
+# readers see bumps the content version. Scheduled articles appear within this many seconds.
+PAGECACHE_TIMEOUT = env_int("PAGECACHE_TIMEOUT", 300)
+# Readers with one of these cookies get a fresh page: a pending Django message, and their own
+# comment awaiting moderation (comments/views.py: PENDING_COOKIE).
+PAGECACHE_BYPASS_COOKIES = ["messages", "karriere_eigene_kommentare"]

@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.http import HttpResponse, HttpResponseNotFound
+from django.template import engines
+from django.test import Client
+from django.urls import path
+from django.views.decorators.http import require_POST
+
+from karriere.pagecache import CSRF_PLACEHOLDER, bump_content_version, cache_page_for_readers
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+
+PAGE = engines["django"].from_string(
+    "<p>Aufruf {{ calls }} für {{ user.username|default:'Gast' }}</p>"
+    '<form method="post" action="/senden/">{% csrf_token %}<button>Senden</button></form>'
+    '<div data-csrf="{{ csrf_token }}"></div>'
+)
+renders: list[str] = []
+
+
+@cache_page_for_readers
+def page(request):
+    renders.append(request.path)
+    return HttpResponse(PAGE.render({"calls": len(renders)}, request))
+
+
+@cache_page_for_readers
+def missing(request):
+    renders.append(request.path)
+    return HttpResponseNotFound("<p>Nicht gefunden</p>")
+
+
+@require_POST
+def submit(request):
+    return HttpResponse("angekommen")
+
+
+urlpatterns = [
+    path("seite/", page),
+    path("fehlt/", missing),
+    path("senden/", submit),
+]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_render_log():
+    renders.clear()
+
+
+def tokens_in(html: str) -> list[str]:
+    return re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html) + re.findall(
+        r'data-csrf="([^"]+)"', html
+    )
+
+
+def test_second_anonymous_request_is_served_from_the_cache(client):
+    first = client.get("/seite/")
+    second = Client().get("/seite/")
+
+    assert first.status_code == second.status_code == 200
+    assert renders == ["/seite/"]
+    assert "Aufruf 1 für Gast" in second.content.decode()
+
+
+def test_different_query_strings_are_different_pages(client):
+    client.get("/seite/?seite=1")
+    client.get("/seite/?seite=2")
+
+    assert len(renders) == 2
+
+
+def test_bumping_the_content_version_renders_the_page_afresh(client):
+    client.get("/seite/")
+    bump_content_version()
+    response = client.get("/seite/")
+
+    assert len(renders) == 2
+    assert "Aufruf 2" in response.content.decode()
+
+
+def test_cached_page_carries_the_requesters_own_working_csrf_token():
+    Client().get("/seite/")  # someone else fills the cache
+    reader = Client(enforce_csrf_checks=True)
+
+    html = reader.get("/seite/").content.decode()
+    tokens = tokens_in(html)
+
+    assert renders == ["/seite/"]
+    assert CSRF_PLACEHOLDER not in html
+    assert len(tokens) == 2
+    assert "csrftoken" in reader.cookies
+    response = reader.post("/senden/", {"csrfmiddlewaretoken": tokens[0]})
+    assert response.status_code == 200
+    assert response.content == b"angekommen"
+
+
+def test_token_from_a_cached_page_fails_with_another_readers_cookie():
+    html = Client().get("/seite/").content.decode()
+    other = Client(enforce_csrf_checks=True)
+    other.get("/seite/")
+
+    response = other.post("/senden/", {"csrfmiddlewaretoken": tokens_in(html)[0]})
+
+    assert response.status_code == 403
+
+
+def test_first_reader_also_gets_a_working_token_and_cookie():
+    reader = Client(enforce_csrf_checks=True)
+
+    html = reader.get("/seite/").content.decode()
+
+    assert CSRF_PLACEHOLDER not in html
+    response = reader.post("/senden/", {"csrfmiddlewaretoken": tokens_in(html)[0]})
+    assert response.status_code == 200
+
+
+def test_staff_user_gets_a_fresh_page_and_does_not_fill_the_cache(client):
+    staff = get_user_model().objects.create_user("redaktion", password="x", is_staff=True)
+    client.get("/seite/")
+    editor = Client()
+    editor.force_login(staff)
+
+    staff_html = editor.get("/seite/").content.decode()
+    reader_html = Client().get("/seite/").content.decode()
+
+    assert "für redaktion" in staff_html
+    assert "für Gast" in reader_html
+    assert len(renders) == 2
+
+
+@pytest.mark.parametrize("cookie", ["messages", "karriere_eigene_kommentare"])
+def test_reader_with_something_personal_pending_gets_a_fresh_page(client, cookie):
+    client.get("/seite/")
+    client.cookies[cookie] = "signed-value"
+
+    client.get("/seite/")
+
+    assert len(renders) == 2
+
+
+def test_bypass_cookie_names_come_from_the_settings(client, settings):
+    settings.PAGECACHE_BYPASS_COOKIES = ["vorschau"]
+    client.get("/seite/")
+    client.cookies["vorschau"] = "1"
+
+    client.get("/seite/")
+
+    assert len(renders) == 2
+
+
+def test_error_pages_are_not_cached(client):
+    client.get("/fehlt/")
+    response = client.get("/fehlt/")
+
+    assert response.status_code == 404
+    assert len(renders) == 2
+
+
+def test_cached_page_costs_no_database_query(client, django_assert_num_queries):
+    client.get("/seite/")
+
+    with django_assert_num_queries(0):
+        response = Client().get("/seite/")
+
+    assert response.status_code == 200
