@@ -1,3 +1,9 @@
+from django.urls import path
+
+from comments import views
+
 app_name = "comments"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:article_id>/", views.comment_post, name="post"),
+]

@@ -8,9 +8,11 @@ variables listed in the README.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -82,6 +84,8 @@ INSTALLED_APPS = [
     "ckeditor_uploader",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     "karriere",
     "articles",
     "comments",
@@ -91,6 +95,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the flatpage fallback so flatpages get the headers too (see "Security" below).
+    "karriere.middleware.ContentSecurityPolicyMiddleware",
+    "karriere.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -99,6 +106,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    # django-axes wants to be last: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "karriere.urls"
@@ -216,9 +225,90 @@ CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# The CSRF cookie stays readable by scripts (Django: HttpOnly on it protects nothing, and a
+# cached page's form may need to read it).
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 # Number of reverse proxies in front of the app that append to X-Forwarded-For (0: trust none).
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+
+# Content-Security-Policy (django-csp, karriere/middleware.py). Reader pages: everything from
+# our own origin, no inline scripts or styles; a script that must be inline carries
+# nonce="{{ request.csp_nonce }}" (never on a page the page cache stores: the nonce changes
+# per response).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The admin and /ckeditor/ (staff only). CKEditor 4 wires its toolbar with onclick= handlers
+# and javascript: links and answers uploads with an inline <script>, so scripts and styles may
+# be inline here; it frames its upload answer and shows pasted images as data:/blob: URLs.
+# No nonce: a nonce would make browsers ignore 'unsafe-inline'.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# Browser features no page uses are switched off for every page (karriere/middleware.py).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+
+# Admin login throttling (django-axes, karriere/security.py): after AXES_FAILURE_LIMIT failed
+# logins from one client IP, or for one username, logins from that IP / for that user are
+# refused for LOGIN_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "karriere.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_COOLOFF_MINUTES = env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "karriere.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "karriere.security.lockout_response"
+AXES_COOLOFF_MESSAGE = _("Too many failed login attempts. Please try again later.")
+# Failed attempts are all we need; no log of every successful login (personal data).
+AXES_DISABLE_ACCESS_LOG = True
+
+# Request size limits. Form data (without files) is held in memory up to this size and refused
+# above it; uploaded files above FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file.
+# Images have their own limit (ARTICLES_IMAGE_MAX_BYTES); the reverse proxy caps whole request
+# bodies (README, "Security").
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload is a one-way commitment per domain; the publisher opts in with
@@ -243,12 +333,83 @@ LOGGING = {
 }
 
 # --- articles -----------------------------------------------------------------------------
+# Largest accepted image upload (hero images, author photos, CKEditor uploads), in bytes.
+ARTICLES_IMAGE_MAX_BYTES = env_int("ARTICLES_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+# How long a shareable draft preview link works, in seconds (default 7 days).
+ARTICLES_PREVIEW_MAX_AGE = env_int("ARTICLES_PREVIEW_MAX_AGE", 7 * 24 * 3600)
+# CKEditor uploads: our own upload view (articles.ckeditor) checks every file with Pillow and
+# refuses non-images and SVG; these settings keep the package's own paths in line with it.
+CKEDITOR_ALLOW_NONIMAGE_FILES = False
+CKEDITOR_IMAGE_BACKEND = "ckeditor_uploader.backends.PillowBackend"
+CKEDITOR_RESTRICT_BY_USER = False
+CKEDITOR_BROWSE_SHOW_DIRS = False
+# The toolbar offers only what the article sanitizer (articles.text.ALLOWED_TAGS) keeps.
+CKEDITOR_CONFIGS = {
+    "default": {
+        "language": "de",
+        "height": 420,
+        "width": "100%",
+        "toolbar": "Karriere",
+        "toolbar_Karriere": [
+            ["Format", "Bold", "Italic"],
+            ["NumberedList", "BulletedList", "Blockquote"],
+            ["Link", "Unlink"],
+            ["Image", "Table", "HorizontalRule"],
+            ["Undo", "Redo", "RemoveFormat", "Source"],
+        ],
+        "format_tags": "p;h2;h3;h4",
+        "removePlugins": "exportpdf",
+        "disallowedContent": "*[on*]; *{*}; script; iframe",
+    }
+}
 
 # --- comments -----------------------------------------------------------------------------
+# Who gets the "new comment awaits approval" mail (comma-separated; empty: nobody).
+COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS", [])
+# Signed form timestamp: faster than this is a bot, older than that is a stale page.
+COMMENTS_MIN_SUBMIT_SECONDS = env_int("COMMENTS_MIN_SUBMIT_SECONDS", 3)
+COMMENTS_MAX_FORM_AGE_SECONDS = env_int("COMMENTS_MAX_FORM_AGE_SECONDS", 2 * 60 * 60)
+# A second comment from the same IP or e-mail within this many seconds gets HTTP 429.
+COMMENTS_FLOOD_SECONDS = env_int("COMMENTS_FLOOD_SECONDS", 15)
+# A comment with this many links or more is held for moderation.
+COMMENTS_HOLD_LINK_COUNT = env_int("COMMENTS_HOLD_LINK_COUNT", 2)
+# Close comments this many days after publication (0: never).
+COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0)
+# Publish at once when name and e-mail already have an approved comment (default: hold all).
+COMMENTS_AUTO_APPROVE_KNOWN_AUTHORS = env_bool("COMMENTS_AUTO_APPROVE_KNOWN_AUTHORS", False)
+# IP address and user agent are erased after this many days (`manage.py erase_comment_client_data`).
+COMMENTS_CLIENT_DATA_RETENTION_DAYS = env_int("COMMENTS_CLIENT_DATA_RETENTION_DAYS", 30)
+# Dotted path to a spam checker `check(*, comment) -> "spam" | "pending" | None` (see README).
+COMMENTS_SPAM_CHECKER = os.environ.get("COMMENTS_SPAM_CHECKER", "").strip()
+# How long an author sees their own pending comment (signed cookie), in seconds.
+COMMENTS_PENDING_COOKIE_MAX_AGE = env_int("COMMENTS_PENDING_COOKIE_MAX_AGE", 24 * 60 * 60)
 
 # --- newsletter ---------------------------------------------------------------------------
+# Double opt-in: how long a confirmation link works, and when unconfirmed signups are deleted.
+NEWSLETTER_CONFIRM_TOKEN_HOURS = env_int("NEWSLETTER_CONFIRM_TOKEN_HOURS", 72)
+NEWSLETTER_UNCONFIRMED_DAYS = env_int("NEWSLETTER_UNCONFIRMED_DAYS", 7)
+# Abuse limits: confirmation mails per address, and signup/link requests per IP (with backoff).
+NEWSLETTER_ADDRESS_MAIL_LIMIT = env_int("NEWSLETTER_ADDRESS_MAIL_LIMIT", 3)
+NEWSLETTER_ADDRESS_MAIL_WINDOW_DAYS = env_int("NEWSLETTER_ADDRESS_MAIL_WINDOW_DAYS", 7)
+NEWSLETTER_IP_LIMIT = env_int("NEWSLETTER_IP_LIMIT", 10)
+NEWSLETTER_IP_WINDOW_MINUTES = env_int("NEWSLETTER_IP_WINDOW_MINUTES", 60)
+NEWSLETTER_IP_BACKOFF_MINUTES = env_int("NEWSLETTER_IP_BACKOFF_MINUTES", 15)
+# Sender of newsletter mails and the mailbox named in List-Unsubscribe (empty: https link only).
+NEWSLETTER_FROM_EMAIL = os.environ.get("NEWSLETTER_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get("NEWSLETTER_UNSUBSCRIBE_MAILTO", "").strip()
 
 # --- view counting ------------------------------------------------------------------------
+# Views are counted by a beacon from the article page (articles/counting.py). With REDIS_URL the
+# counts collect in Redis and `flush_view_counts` moves them to the database; without it every
+# view is written straight away.
+VIEW_COUNT_REDIS_URL = os.environ.get("VIEW_COUNT_REDIS_URL", "").strip() or REDIS_URL
+# One view per visitor (keyed hash of IP + user agent, no cookie) and article in this window.
+VIEW_COUNT_DEDUPE_SECONDS = env_int("VIEW_COUNT_DEDUPE_SECONDS", 24 * 60 * 60)
+# How often `flush_view_counts --loop` moves counts from Redis to the database (10-60 s).
+VIEW_COUNT_FLUSH_SECONDS = env_int("VIEW_COUNT_FLUSH_SECONDS", 30)
+# "Top-Artikel": the recent list covers this many days; both lists are cached this long.
+VIEW_COUNT_TOP_DAYS = env_int("VIEW_COUNT_TOP_DAYS", 30)
+VIEW_COUNT_TOP_CACHE_SECONDS = env_int("VIEW_COUNT_TOP_CACHE_SECONDS", 300)
 
 # --- page cache ---------------------------------------------------------------------------
 # Anonymous readers get whole pages from the cache (karriere/pagecache.py); every change that

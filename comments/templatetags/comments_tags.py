@@ -1,8 +1,73 @@
+from __future__ import annotations
+
 from django import template
+
+from articles.models import Article
+from comments.forms import CommentForm
+from comments.models import Comment, comments_open
+from comments.views import own_pending_comment_ids
 
 register = template.Library()
 
 
+def _threads(comments: list[Comment]) -> list[tuple[Comment, list[Comment]]]:
+    """Top-level comments with their replies; a reply whose parent is not shown stands alone."""
+    shown = {comment.pk for comment in comments}
+    replies: dict[int, list[Comment]] = {}
+    for comment in comments:
+        if comment.parent_id in shown:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    return [
+        (comment, replies.get(comment.pk, []))
+        for comment in comments
+        if comment.parent_id not in shown
+    ]
+
+
 @register.inclusion_tag("comments/_comment_section.html", takes_context=True)
-def comment_section(context, article):
-    return {"article": article, "request": context.get("request")}
+def comment_section(context, article: Article):
+    """The comments under an article: one query, however many comments there are.
+
+    After a failed POST the comments view renders the article page with ``comment_form`` in
+    the context; the form is then shown with the reader's input and the errors.
+    """
+    request = context.get("request")
+    comments = list(Comment.objects.for_article_page(article, own_pending_comment_ids(request)))
+    form = context.get("comment_form")
+    reply_to = None
+    if form is None:
+        reply_to = _reply_target(request, comments)
+        form = CommentForm(article=article, initial={"parent": reply_to and reply_to.pk})
+    elif form.parent_comment is not None:
+        reply_to = form.parent_comment
+    return {
+        "article": article,
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "threads": _threads(comments),
+        "approved_count": sum(not comment.is_pending for comment in comments),
+        "comments_open": comments_open(article),
+        "form": form,
+        "reply_to": reply_to,
+    }
+
+
+def _reply_target(request, comments: list[Comment]) -> Comment | None:
+    # `?antwort=<id>` preselects a reply (works without JavaScript); only approved
+    # top-level comments can be answered.
+    raw = request.GET.get("antwort", "") if request is not None else ""
+    if not raw.isdigit():
+        return None
+    return next(
+        (
+            comment
+            for comment in comments
+            if comment.pk == int(raw) and not comment.is_pending and comment.parent_id is None
+        ),
+        None,
+    )
+
+
+@register.simple_tag
+def pending_comment_count() -> int:
+    return Comment.objects.pending().count()

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.validators import URLValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article
+from comments.models import Comment
+
+TIMESTAMP_SALT = "comments.form-timestamp"
+
+
+class CommentTextField(forms.CharField):
+    widget = forms.Textarea
+
+    def to_python(self, value):
+        # Browsers send line breaks as CRLF; count them as one character, as `maxlength` does.
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class CommentForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=80,
+        error_messages={
+            "required": _("Please enter your name."),
+            "max_length": _(
+                "Your name may have at most %(limit_value)d characters (it has %(show_value)d)."
+            ),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_("will not be published"),
+        error_messages={
+            "required": _("Please enter your e-mail address."),
+            "invalid": _("Please enter a valid e-mail address, e.g. name@example.com."),
+            "max_length": _(
+                "Your e-mail address may have at most %(limit_value)d characters "
+                "(it has %(show_value)d)."
+            ),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    url = forms.URLField(
+        label=_("Website"),
+        max_length=200,
+        required=False,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        error_messages={
+            "invalid": _("Please enter a valid web address starting with http:// or https://."),
+            "max_length": _(
+                "Your web address may have at most %(limit_value)d characters "
+                "(it has %(show_value)d)."
+            ),
+        },
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
+    text = CommentTextField(
+        label=_("Comment"),
+        max_length=5000,
+        error_messages={
+            "required": _("Please write a comment."),
+            "max_length": _(
+                "Your comment may have at most %(limit_value)d characters (it has %(show_value)d)."
+            ),
+        },
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    timestamp = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Honeypot: hidden from people by CSS, filled in by naive bots.
+    phone = forms.CharField(
+        label=_("Please leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, article: Article, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.article = article
+        self.parent_comment: Comment | None = None
+
+    @property
+    def fresh_timestamp(self) -> str:
+        """A newly signed timestamp: a re-shown form starts its clock again."""
+        return signing.dumps(
+            {"article": self.article.pk, "issued": int(timezone.now().timestamp())},
+            salt=TIMESTAMP_SALT,
+        )
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("phone"))
+
+    def clean_email(self) -> str:
+        # Lower-cased so flood control and duplicate detection match however it is typed.
+        return self.cleaned_data["email"].lower()
+
+    def clean_parent(self) -> int | None:
+        parent_id = self.cleaned_data.get("parent")
+        if parent_id is None:
+            return None
+        # One level of replies, and only to comments readers can see.
+        self.parent_comment = Comment.objects.filter(
+            pk=parent_id,
+            article=self.article,
+            status=Comment.Status.APPROVED,
+            parent__isnull=True,
+        ).first()
+        if self.parent_comment is None:
+            raise forms.ValidationError(_("You can only reply to published comments."))
+        return parent_id
+
+    def clean_timestamp(self) -> str:
+        value = self.cleaned_data.get("timestamp", "")
+        try:
+            payload = signing.loads(value, salt=TIMESTAMP_SALT)
+            issued = int(payload["issued"])
+            article_id = payload["article"]
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            issued, article_id = None, None
+        age = timezone.now().timestamp() - issued if issued is not None else None
+        if age is None or article_id != self.article.pk:
+            raise forms.ValidationError(
+                _("Something went wrong with the form. Please send your comment again.")
+            )
+        if age < settings.COMMENTS_MIN_SUBMIT_SECONDS:
+            raise forms.ValidationError(
+                _("That was very quick. Please check your comment and send it again.")
+            )
+        if age > settings.COMMENTS_MAX_FORM_AGE_SECONDS:
+            raise forms.ValidationError(
+                _(
+                    "The form was open for a long time and has expired. Your text is still "
+                    "here: please send it again."
+                )
+            )
+        return value
+
+    @property
+    def non_field_and_hidden_errors(self) -> list[str]:
+        """Errors with no visible field of their own, shown above the form."""
+        errors = list(self.non_field_errors())
+        for name in ("parent", "timestamp"):
+            errors.extend(self.errors.get(name, []))
+        return errors

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from comments.services import comment_client_data_erase
+
+
+class Command(BaseCommand):
+    help = (
+        "Erase IP address and user agent of comments older than "
+        "COMMENTS_CLIENT_DATA_RETENTION_DAYS (run daily)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=None,
+            help=f"Retention in days (default: {settings.COMMENTS_CLIENT_DATA_RETENTION_DAYS}).",
+        )
+
+    def handle(self, *args, days=None, **options):
+        count = comment_client_data_erase(older_than_days=days)
+        self.stdout.write(f"Erased IP address and user agent of {count} comment(s).")

@@ -1,0 +1,273 @@
+"""Comment workflows: one place for the rules, used by the public view and the admin alike."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext
+
+from articles.models import Article
+from comments.models import Comment, ModerationWord, comments_open, text_fingerprint
+from comments.tasks import notify_moderators
+from karriere.pagecache import bump_content_version
+
+Status = Comment.Status
+
+# "https://…", "http://…" and bare "www.…" (but not the "www." inside an URL already counted).
+LINK_PATTERN = re.compile(r"https?://|(?<![/\w.])www\.", re.IGNORECASE)
+
+
+class CommentRejected(Exception):
+    """A comment the rules refuse; ``message`` is the German text for the reader."""
+
+    status_code = 400
+
+    @property
+    def message(self) -> str:
+        raise NotImplementedError
+
+
+class CommentsClosed(CommentRejected):
+    status_code = 403
+
+    @property
+    def message(self) -> str:
+        return gettext("Comments are closed.")
+
+
+class CommentFlood(CommentRejected):
+    status_code = 429
+
+    @property
+    def message(self) -> str:
+        return gettext(
+            "You are commenting too quickly. Please wait a few seconds and send your comment again."
+        )
+
+
+class DuplicateComment(CommentRejected):
+    status_code = 409
+
+    @property
+    def message(self) -> str:
+        return gettext("You have already sent this comment.")
+
+
+def _count_links(*texts: str) -> int:
+    return sum(len(LINK_PATTERN.findall(text)) for text in texts)
+
+
+def _initial_status(comment: Comment) -> str:
+    """The status a new comment starts with: block list and spam checker first, then the
+    reasons to hold it, then the optional auto-approval of known authors."""
+    haystack = " ".join([comment.name, comment.email, comment.url, comment.text]).casefold()
+    words = ModerationWord.objects.values_list("word", "kind")
+    matched = {kind for word, kind in words if word.strip() and word.casefold() in haystack}
+    if ModerationWord.Kind.BLOCK in matched:
+        return Status.SPAM
+    verdict = _spam_checker_verdict(comment)
+    if verdict == Status.SPAM:
+        return Status.SPAM
+    if (
+        verdict == Status.PENDING
+        or ModerationWord.Kind.MODERATE in matched
+        or _count_links(comment.url, comment.text) >= settings.COMMENTS_HOLD_LINK_COUNT
+    ):
+        return Status.PENDING
+    if (
+        settings.COMMENTS_AUTO_APPROVE_KNOWN_AUTHORS
+        and Comment.objects.filter(
+            name=comment.name, email=comment.email, status=Status.APPROVED
+        ).exists()
+    ):
+        return Status.APPROVED
+    return Status.PENDING
+
+
+def _spam_checker_verdict(comment: Comment) -> str | None:
+    """Ask the checker named by ``COMMENTS_SPAM_CHECKER``, if any.
+
+    The checker is called as ``check(comment=comment)`` with the unsaved comment and returns
+    ``"spam"``, ``"pending"`` (hold for a moderator) or ``None`` (no objection).
+    """
+    if not settings.COMMENTS_SPAM_CHECKER:
+        return None
+    return import_string(settings.COMMENTS_SPAM_CHECKER)(comment=comment)
+
+
+def _change_approved_count(article_id: int, delta: int) -> None:
+    if delta:
+        Article.objects.filter(pk=article_id).update(comment_count=F("comment_count") + delta)
+    # Every change of what readers see invalidates the cached pages.
+    bump_content_version()
+
+
+@transaction.atomic
+def comment_submit(
+    *,
+    article: Article,
+    name: str,
+    email: str,
+    text: str,
+    url: str = "",
+    parent: Comment | None = None,
+    ip_address: str | None = None,
+    user_agent: str = "",
+    exempt_from_flood_control: bool = False,
+) -> Comment:
+    """Store a reader's comment with the status the rules give it.
+
+    Raises ``CommentsClosed``, ``CommentFlood`` or ``DuplicateComment``. A held comment queues
+    one notification mail to the moderators in the same transaction.
+    """
+    if not comments_open(article):
+        raise CommentsClosed
+    if not exempt_from_flood_control:
+        since = timezone.now() - timedelta(seconds=settings.COMMENTS_FLOOD_SECONDS)
+        recent = Comment.objects.filter(created_at__gt=since)
+        if recent.filter(email=email).exists() or (
+            ip_address and recent.filter(ip_address=ip_address).exists()
+        ):
+            raise CommentFlood
+    if Comment.objects.filter(
+        article=article, email=email, text_fingerprint=text_fingerprint(text)
+    ).exists():
+        raise DuplicateComment
+
+    comment = Comment(
+        article=article,
+        parent=parent,
+        name=name,
+        email=email,
+        url=url,
+        text=text,
+        ip_address=ip_address or None,
+        user_agent=user_agent[:500],
+    )
+    comment.status = _initial_status(comment)
+    if comment.status == Status.APPROVED:
+        comment.approved_at = timezone.now()
+    try:
+        # The unique constraint catches the race between the check above and this insert.
+        with transaction.atomic():
+            comment.save()
+    except IntegrityError as error:
+        raise DuplicateComment from error
+
+    if comment.status == Status.APPROVED:
+        _change_approved_count(article.pk, +1)
+    elif comment.status == Status.PENDING and settings.COMMENTS_MODERATOR_EMAILS:
+        notify_moderators.enqueue(comment_id=comment.pk)
+    return comment
+
+
+def _set_status(comment: Comment, new_status: str, *, moderator: Any = None) -> Comment:
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    old_status = locked.status
+    if old_status == new_status:
+        return locked
+    locked.previous_status = old_status
+    locked.status = new_status
+    fields = ["status", "previous_status"]
+    if new_status == Status.APPROVED:
+        locked.approved_at = timezone.now()
+        locked.approved_by = moderator if getattr(moderator, "pk", None) else None
+        fields += ["approved_at", "approved_by"]
+    locked.save(update_fields=fields)
+    was_visible = old_status == Status.APPROVED
+    is_visible = new_status == Status.APPROVED
+    if was_visible or is_visible:
+        _change_approved_count(locked.article_id, int(is_visible) - int(was_visible))
+    return locked
+
+
+@transaction.atomic
+def comment_approve(*, comment: Comment, moderator: Any) -> Comment:
+    return _set_status(comment, Status.APPROVED, moderator=moderator)
+
+
+@transaction.atomic
+def comment_mark_spam(*, comment: Comment) -> Comment:
+    return _set_status(comment, Status.SPAM)
+
+
+@transaction.atomic
+def comment_trash(*, comment: Comment) -> Comment:
+    return _set_status(comment, Status.TRASH)
+
+
+@transaction.atomic
+def comment_restore(*, comment: Comment, moderator: Any) -> Comment:
+    """Undo the last status change (e.g. spam or trash by mistake); without one: pending."""
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    target = locked.previous_status or Status.PENDING
+    return _set_status(locked, target, moderator=moderator)
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment) -> None:
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    locked.delete()
+    if locked.status == Status.APPROVED:
+        _change_approved_count(locked.article_id, -1)
+
+
+def comment_personal_data_export(*, email: str) -> list[dict[str, Any]]:
+    """Everything stored about the comments of one e-mail address (right of access)."""
+    comments = (
+        Comment.objects.filter(email__iexact=email.strip())
+        .select_related("article")
+        .order_by("created_at", "id")
+    )
+    return [
+        {
+            "article": comment.article.title,
+            "article_url": settings.SITE_URL + comment.article.get_absolute_url(),
+            "name": comment.name,
+            "email": comment.email,
+            "website": comment.url,
+            "text": comment.text,
+            "status": comment.status,
+            "created_at": comment.created_at.isoformat(),
+            "ip_address": comment.ip_address,
+            "user_agent": comment.user_agent,
+        }
+        for comment in comments
+    ]
+
+
+@transaction.atomic
+def comment_personal_data_anonymise(*, email: str) -> int:
+    """Remove the author's name, e-mail, website, IP and user agent from all their comments.
+
+    The text stays (as in WordPress' eraser); status and therefore the approved count do not
+    change. Returns the number of comments anonymised.
+    """
+    comments = Comment.objects.select_for_update().filter(email__iexact=email.strip())
+    touches_public_page = comments.filter(status=Status.APPROVED).exists()
+    count = comments.update(
+        name=gettext("Anonymous"), email="", url="", ip_address=None, user_agent=""
+    )
+    if touches_public_page:
+        bump_content_version()
+    return count
+
+
+def comment_client_data_erase(*, older_than_days: int | None = None) -> int:
+    """Erase IP address and user agent of comments older than the retention period."""
+    days = (
+        settings.COMMENTS_CLIENT_DATA_RETENTION_DAYS if older_than_days is None else older_than_days
+    )
+    cutoff = timezone.now() - timedelta(days=days)
+    return (
+        Comment.objects.filter(created_at__lt=cutoff)
+        .exclude(ip_address__isnull=True, user_agent="")
+        .update(ip_address=None, user_agent="")
+    )

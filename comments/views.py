@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
+
+from articles.models import Article
+from comments.forms import CommentForm
+from comments.models import Comment
+from comments.services import CommentRejected, CommentsClosed, comment_submit
+from karriere.net import client_ip
+
+PENDING_COOKIE = "karriere_eigene_kommentare"
+PENDING_COOKIE_SALT = "comments.own-pending"
+
+
+def own_pending_comment_ids(request: HttpRequest | None) -> list[int]:
+    """Ids of the pending comments this browser wrote, from the signed cookie."""
+    if request is None or PENDING_COOKIE not in request.COOKIES:
+        return []
+    try:
+        ids = signing.loads(
+            request.COOKIES[PENDING_COOKIE],
+            salt=PENDING_COOKIE_SALT,
+            max_age=settings.COMMENTS_PENDING_COOKIE_MAX_AGE,
+        )
+    except signing.BadSignature:
+        return []
+    return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
+
+
+def _remember_pending_comment(request: HttpRequest, response: HttpResponse, comment_id: int):
+    # Keep the last few only: the cookie must stay small.
+    ids = [*own_pending_comment_ids(request), comment_id][-20:]
+    response.set_cookie(
+        PENDING_COOKIE,
+        signing.dumps(ids, salt=PENDING_COOKIE_SALT),
+        max_age=settings.COMMENTS_PENDING_COOKIE_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _article_page(request: HttpRequest, article: Article, form: CommentForm, status: int):
+    return render(
+        request,
+        "articles/article_detail.html",
+        {"article": article, "comment_form": form},
+        status=status,
+    )
+
+
+@require_POST
+def comment_post(request: HttpRequest, article_id: int) -> HttpResponse:
+    article = get_object_or_404(
+        Article.objects.published().select_related("category"), pk=article_id
+    )
+    form = CommentForm(request.POST, article=article)
+    if not form.is_valid():
+        return _article_page(request, article, form, status=200)
+
+    awaiting = gettext("Thank you! Your comment will appear once a moderator has approved it.")
+    if form.is_bot:
+        # Look like success, so the bot learns nothing; store nothing.
+        messages.success(request, awaiting)
+        return HttpResponseRedirect(article.get_absolute_url() + "#kommentare")
+
+    data = form.cleaned_data
+    try:
+        comment = comment_submit(
+            article=article,
+            name=data["name"],
+            email=data["email"],
+            url=data["url"],
+            text=data["text"],
+            parent=form.parent_comment,
+            ip_address=client_ip(request),
+            user_agent=request.headers.get("user-agent", ""),
+            exempt_from_flood_control=request.user.is_staff,
+        )
+    except CommentsClosed as closed:
+        return render(
+            request,
+            "comments/comments_closed.html",
+            {"article": article},
+            status=closed.status_code,
+        )
+    except CommentRejected as rejected:
+        form.add_error(None, rejected.message)
+        return _article_page(request, article, form, status=rejected.status_code)
+
+    if comment.status == Comment.Status.APPROVED:
+        messages.success(request, gettext("Thank you! Your comment has been published."))
+    else:
+        # Spam gets the same answer as a held comment.
+        messages.success(request, awaiting)
+    response = HttpResponseRedirect(f"{article.get_absolute_url()}#kommentar-{comment.pk}")
+    if comment.status == Comment.Status.PENDING:
+        _remember_pending_comment(request, response, comment.pk)
+    return response
