@@ -1,0 +1,345 @@
+"""View counting: one small interface, two stores.
+
+The article page posts a beacon (static/js/count-view.js); the view hands it to
+``record_view``. A visitor counts once per article within ``VIEW_COUNT_DEDUPE_SECONDS``,
+recognised by a keyed hash of IP, user agent and article whose key is derived from SECRET_KEY
+and the date, so it rotates daily. The hash lives only in the cache and expires; no cookie is
+set and no IP is stored.
+
+Stores:
+- ``RedisStore`` (``VIEW_COUNT_REDIS_URL``, defaults to ``REDIS_URL``): dedupe and increment in
+  one Lua call, nothing touches the database on the request path. ``flush`` moves the counts to
+  the database in one batched upsert.
+- ``DatabaseStore`` (embedded default): dedupe with the Django cache's atomic ``add`` and
+  upsert each view directly, so no flush is needed.
+
+Both stores write through ``_apply_views``, which drops views of articles that are not
+published and adds the same deltas to ``ArticleViewDay`` and ``Article.view_count`` in one
+transaction.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from datetime import date, timedelta
+from functools import cache as memoize
+from itertools import islice
+from typing import Protocol
+
+import redis
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Case, F, Value, When
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from articles.models import Article, ArticleViewDay
+
+# What count-view.js sends: a CORS-safelisted content type (sendBeacon cannot set headers)
+# and a fixed body, so stray POSTs, forms and link checkers do not count.
+BEACON_CONTENT_TYPE = "text/plain"
+BEACON_BODY = b"view"
+
+# User agents that are not readers. Case-insensitive substrings, kept roughly in the order of
+# how often they show up in magazine logs; an empty user agent is a bot too (see ``is_bot``).
+BOT_PATTERNS = (
+    "bot",  # Googlebot, bingbot, Applebot, GPTBot, ClaudeBot, AhrefsBot, SemrushBot, ...
+    "crawl",
+    "spider",
+    "slurp",
+    "mediapartners-google",
+    "google-inspectiontool",
+    "apis-google",
+    "feedfetcher",
+    "lighthouse",
+    "pagespeed",
+    "gtmetrix",
+    "pingdom",
+    "uptime",
+    "monitor",
+    "headless",
+    "phantomjs",
+    "selenium",
+    "puppeteer",
+    "playwright",
+    "preview",  # link previews: Slack, Skype, Bing
+    "facebookexternalhit",
+    "facebookcatalog",
+    "embedly",
+    "whatsapp",
+    "vkshare",
+    "pinterest",
+    "ia_archiver",
+    "archive.org",
+    "scrapy",
+    "python-requests",
+    "python-urllib",
+    "aiohttp",
+    "httpx",
+    "curl/",
+    "wget/",
+    "libwww",
+    "go-http-client",
+    "java/",
+    "okhttp",
+    "axios",
+    "node-fetch",
+    "undici",
+    "httpclient",
+    "validator",
+    "checker",
+    "scanner",
+    "yandex",
+    "baiduspider",
+    "bytespider",
+    "petalsearch",
+    "ccbot",
+    "anthropic",
+    "perplexity",
+    "dataforseo",
+)
+_BOT_RE = re.compile("|".join(re.escape(pattern) for pattern in BOT_PATTERNS), re.IGNORECASE)
+
+DAY_SECONDS = 24 * 60 * 60
+# Rows per INSERT / UPDATE statement: well below SQLite's and PostgreSQL's parameter limits.
+BATCH_ROWS = 500
+
+SEEN_PREFIX = "views:seen:"
+# Larger ids cannot exist (bigint primary key) and would break the flush's query.
+MAX_ARTICLE_ID = 2**63 - 1
+
+
+def is_bot(user_agent: str) -> bool:
+    return not user_agent.strip() or _BOT_RE.search(user_agent) is not None
+
+
+def is_beacon(request: HttpRequest) -> bool:
+    """Whether the request is the beacon count-view.js sends from a page of this site."""
+    # Browsers send Sec-Fetch-Site with sendBeacon/fetch; older ones omit it, which we accept.
+    if request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
+        return False
+    if request.content_type != BEACON_CONTENT_TYPE:
+        return False
+    # Check the length before reading, so a large body is never read into memory.
+    if request.META.get("CONTENT_LENGTH") != str(len(BEACON_BODY)):
+        return False
+    return request.body == BEACON_BODY
+
+
+def record_view(*, article_id: int, ip: str, user_agent: str, is_staff: bool) -> bool:
+    """Count one view of the article unless it is a bot, staff or a repeat; True if counted.
+
+    Unpublished articles are filtered where the views reach the database (at once in the
+    embedded store, at the next flush with Redis), so the Redis path needs no query.
+    """
+    if is_staff or is_bot(user_agent) or not 0 < article_id <= MAX_ARTICLE_ID:
+        return False
+    today = timezone.localdate()
+    seen_key = _seen_key(article_id=article_id, ip=ip, user_agent=user_agent, day=today)
+    # The hash key rotates at midnight, so the window is also checked under the keys of the
+    # days it reaches back into; each key expires with the window.
+    days_back = max(1, math.ceil(settings.VIEW_COUNT_DEDUPE_SECONDS / DAY_SECONDS))
+    earlier_keys = [
+        _seen_key(article_id=article_id, ip=ip, user_agent=user_agent, day=today - timedelta(n))
+        for n in range(1, days_back + 1)
+    ]
+    return get_store().record(
+        article_id=article_id, day=today, seen_key=seen_key, earlier_keys=earlier_keys
+    )
+
+
+def flush_views() -> int:
+    """Move collected views to the database; returns how many views were written."""
+    return get_store().flush()
+
+
+def _seen_key(*, article_id: int, ip: str, user_agent: str, day: date) -> str:
+    digest = salted_hmac(
+        f"karriere.views.seen.{day.isoformat()}",
+        f"{article_id}\0{ip}\0{user_agent}",
+        algorithm="sha256",
+    ).hexdigest()
+    return SEEN_PREFIX + digest[:32]
+
+
+class ViewStore(Protocol):
+    def record(self, *, article_id: int, day: date, seen_key: str, earlier_keys: list[str]) -> bool:
+        """Count the view unless one of the keys is already set; set ``seen_key``."""
+
+    def flush(self) -> int:
+        """Write collected views to the database."""
+
+
+def get_store() -> ViewStore:
+    url = settings.VIEW_COUNT_REDIS_URL
+    return _redis_store(url) if url else DatabaseStore()
+
+
+class DatabaseStore:
+    def record(self, *, article_id: int, day: date, seen_key: str, earlier_keys: list[str]) -> bool:
+        if cache.get_many(earlier_keys):
+            return False
+        if not cache.add(seen_key, 1, timeout=settings.VIEW_COUNT_DEDUPE_SECONDS):
+            return False
+        return _apply_views({(article_id, day): 1}) == 1
+
+    def flush(self) -> int:
+        return 0
+
+
+# KEYS: pending hash, seen key, earlier seen keys...; ARGV: expiry, hash field.
+_RECORD_LUA = """
+for i = 3, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then return 0 end
+end
+if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then
+  redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
+  return 1
+end
+return 0
+"""
+
+# KEYS: pending hash, processing hash. Takes the pending counts atomically (new views go to a
+# fresh pending hash), unless a batch from a flush that died is still waiting: that one goes
+# first.
+_TAKE_LUA = """
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
+  redis.call('RENAME', KEYS[1], KEYS[2])
+end
+return redis.call('HGETALL', KEYS[2])
+"""
+
+
+class RedisStore:
+    PENDING = "views:pending"
+    PROCESSING = "views:processing"
+    # PostgreSQL transaction id of the flush that is writing the processing batch.
+    PROCESSING_XID = "views:processing:xid"
+    LOCK = "views:flush-lock"
+
+    def __init__(self, url: str):
+        self.client = redis.Redis.from_url(url)
+        self._record = self.client.register_script(_RECORD_LUA)
+        self._take = self.client.register_script(_TAKE_LUA)
+
+    def record(self, *, article_id: int, day: date, seen_key: str, earlier_keys: list[str]) -> bool:
+        counted = self._record(
+            keys=[self.PENDING, seen_key, *earlier_keys],
+            args=[settings.VIEW_COUNT_DEDUPE_SECONDS, f"{article_id}:{day.isoformat()}"],
+        )
+        return counted == 1
+
+    def flush(self) -> int:
+        # One flusher at a time: the loop command and a queued task may overlap.
+        lock = self.client.lock(self.LOCK, timeout=300, blocking=False)
+        if not lock.acquire():
+            return 0
+        try:
+            batch = self._take(keys=[self.PENDING, self.PROCESSING])
+            if not batch:
+                return 0
+            deltas = Counter()
+            for field, views in zip(batch[::2], batch[1::2], strict=True):
+                article_id, day = field.decode().split(":")
+                deltas[(int(article_id), date.fromisoformat(day))] += int(views)
+            written = self._write_once(deltas)
+            # Only now, after the commit, are the counts dropped from Redis.
+            self.client.delete(self.PROCESSING, self.PROCESSING_XID)
+            return written
+        finally:
+            lock.release()
+
+    def _write_once(self, deltas: Counter) -> int:
+        """Write the batch unless a flush that died after its commit already wrote it.
+
+        On PostgreSQL the transaction id is noted in Redis before the commit; the next flush
+        asks PostgreSQL whether that transaction committed. Other databases (development
+        only) may count such a batch twice.
+        """
+        if connection.vendor != "postgresql":
+            return _apply_views(deltas)
+        previous = self.client.get(self.PROCESSING_XID)
+        if previous is not None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_xact_status(%s::xid8)", [previous.decode()])
+                (status,) = cursor.fetchone()
+            if status == "committed":
+                return 0
+            if status == "in progress":
+                raise RuntimeError("An earlier view-count flush is still writing; try later.")
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_current_xact_id()::text")
+                (xid,) = cursor.fetchone()
+            self.client.set(self.PROCESSING_XID, xid)
+            return _apply_views(deltas)
+
+
+@memoize
+def _redis_store(url: str) -> RedisStore:
+    # One client (with its connection pool) per process and URL.
+    return RedisStore(url)
+
+
+@transaction.atomic
+def _apply_views(deltas: dict[tuple[int, date], int]) -> int:
+    """Add views per (article, day) to the daily rows and the running totals; returns the sum.
+
+    One upsert per batch: ``ON CONFLICT ... DO UPDATE SET views = views + EXCLUDED.views``
+    (PostgreSQL and SQLite) adds atomically under the unique (article, day) constraint, so
+    concurrent writers never lose an increment. Rows are written in key order so concurrent
+    flushes take row locks in the same order.
+    """
+    published = set(
+        Article.objects.published()
+        .filter(pk__in={article_id for article_id, _day in deltas})
+        .values_list("pk", flat=True)
+    )
+    rows = sorted(
+        (article_id, day, views)
+        for (article_id, day), views in deltas.items()
+        if article_id in published and views > 0
+    )
+    if not rows:
+        return 0
+    opts = ArticleViewDay._meta
+    quote = connection.ops.quote_name
+    table = quote(opts.db_table)
+    article_col = quote(opts.get_field("article").column)
+    day_col = quote(opts.get_field("day").column)
+    views_col = quote(opts.get_field("views").column)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows):
+            placeholders = ", ".join(["(%s, %s, %s)"] * len(chunk))
+            params = []
+            for article_id, day, views in chunk:
+                params += [article_id, connection.ops.adapt_datefield_value(day), views]
+            cursor.execute(
+                f"INSERT INTO {table} ({article_col}, {day_col}, {views_col}) "
+                f"VALUES {placeholders} "
+                f"ON CONFLICT ({article_col}, {day_col}) "
+                f"DO UPDATE SET {views_col} = {table}.{views_col} + EXCLUDED.{views_col}",
+                params,
+            )
+    per_article = Counter()
+    for article_id, _day, views in rows:
+        per_article[article_id] += views
+    for chunk in _chunks(sorted(per_article.items())):
+        Article.objects.filter(pk__in=[article_id for article_id, _views in chunk]).update(
+            view_count=F("view_count")
+            + Case(
+                *(When(pk=article_id, then=Value(views)) for article_id, views in chunk),
+                default=Value(0),
+            )
+        )
+    return sum(per_article.values())
+
+
+def _chunks(items: list) -> list[list]:
+    iterator = iter(items)
+    return list(iter(lambda: list(islice(iterator, BATCH_ROWS)), []))

@@ -1,0 +1,411 @@
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import redis
+import time_machine
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection, connections
+from django.db.backends.utils import CursorWrapper
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import counting
+from articles.models import Article, ArticleViewDay
+from articles.tasks import flush_view_counts
+from tests.factories import ArticleFactory
+
+BERLIN = ZoneInfo("Europe/Berlin")
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+
+
+@pytest.fixture(params=["database", "redis"])
+def store(request, settings):
+    """Run the test on the embedded store and, when REDIS_URL is set, on the Redis store."""
+    if request.param == "redis":
+        if not settings.REDIS_URL:
+            pytest.skip("the Redis store needs REDIS_URL")
+        settings.VIEW_COUNT_REDIS_URL = settings.REDIS_URL
+    else:
+        settings.VIEW_COUNT_REDIS_URL = ""
+    return request.param
+
+
+@pytest.fixture
+def redis_store(settings):
+    if not settings.REDIS_URL:
+        pytest.skip("the Redis store needs REDIS_URL")
+    settings.VIEW_COUNT_REDIS_URL = settings.REDIS_URL
+    return counting.get_store()
+
+
+def beacon(client, article, *, ip="203.0.113.7", user_agent=BROWSER, **extra):
+    return client.post(
+        reverse("articles:count_view", args=[article.pk]),
+        data=b"view",
+        content_type="text/plain",
+        REMOTE_ADDR=ip,
+        HTTP_USER_AGENT=user_agent,
+        HTTP_SEC_FETCH_SITE="same-origin",
+        **extra,
+    )
+
+
+def views_after_flush(article) -> int:
+    call_command("flush_view_counts", verbosity=0)
+    article.refresh_from_db()
+    return article.view_count
+
+
+def daily_views(article) -> dict[date, int]:
+    return dict(ArticleViewDay.objects.filter(article=article).values_list("day", "views"))
+
+
+@pytest.mark.django_db
+def test_a_readers_beacon_is_answered_with_204_and_counted(client, store):
+    article = ArticleFactory()
+
+    response = beacon(client, article)
+
+    assert response.status_code == 204
+    assert views_after_flush(article) == 1
+    assert daily_views(article) == {timezone.localdate(): 1}
+
+
+@pytest.mark.django_db
+def test_the_embedded_store_counts_without_a_flush(client, settings):
+    settings.VIEW_COUNT_REDIS_URL = ""
+    article = ArticleFactory()
+
+    beacon(client, article)
+
+    article.refresh_from_db()
+    assert article.view_count == 1
+
+
+@pytest.mark.django_db
+def test_the_redis_store_writes_nothing_to_the_database_before_the_flush(client, redis_store):
+    article = ArticleFactory()
+
+    beacon(client, article)
+
+    article.refresh_from_db()
+    assert article.view_count == 0
+    assert views_after_flush(article) == 1
+
+
+@pytest.mark.django_db
+def test_the_same_visitor_counts_once_but_other_visitors_and_articles_count(client, store):
+    article, other_article = ArticleFactory(), ArticleFactory()
+
+    beacon(client, article, ip="203.0.113.7")
+    beacon(client, article, ip="203.0.113.7")
+    beacon(client, article, ip="203.0.113.8")
+    beacon(client, article, ip="203.0.113.7", user_agent=BROWSER + " Edg/128.0")
+    beacon(client, other_article, ip="203.0.113.7")
+
+    assert views_after_flush(article) == 3
+    assert views_after_flush(other_article) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "user_agent",
+    [
+        "",
+        "   ",
+        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+        "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; bingbot/2.0)",
+        "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 HeadlessChrome/124.0 Safari/537.36",
+        "curl/8.5.0",
+        "python-requests/2.32.3",
+        "Mozilla/5.0 (compatible; GPTBot/1.2; +https://openai.com/gptbot)",
+    ],
+)
+def test_bots_are_not_counted(client, store, user_agent):
+    article = ArticleFactory()
+
+    assert beacon(client, article, user_agent=user_agent).status_code == 204
+
+    assert views_after_flush(article) == 0
+
+
+@pytest.mark.django_db
+def test_staff_are_not_counted(client, store):
+    article = ArticleFactory()
+    client.force_login(get_user_model().objects.create_user("redaktion", is_staff=True))
+
+    beacon(client, article)
+
+    assert views_after_flush(article) == 0
+
+
+@pytest.mark.django_db
+def test_logged_in_readers_who_are_not_staff_are_counted(client, store):
+    article = ArticleFactory()
+    client.force_login(get_user_model().objects.create_user("leserin"))
+
+    beacon(client, article)
+
+    assert views_after_flush(article) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "unpublished",
+    [
+        {"status": Article.Status.DRAFT, "published_at": None},
+        {"status": Article.Status.REVIEW, "published_at": None},
+        {"published_at": timezone.now() + timedelta(days=2)},
+    ],
+    ids=["draft", "review", "scheduled"],
+)
+def test_unpublished_articles_are_not_counted(client, store, unpublished):
+    article = ArticleFactory(**unpublished)
+
+    beacon(client, article)
+
+    assert views_after_flush(article) == 0
+    assert daily_views(article) == {}
+
+
+@pytest.mark.django_db
+def test_a_beacon_for_an_article_that_does_not_exist_is_ignored(client, store):
+    article = ArticleFactory()
+    missing = Article(pk=article.pk + 1000)
+
+    assert beacon(client, missing).status_code == 204
+    assert (
+        client.post("/zaehler/99999999999999999999999/", b"view", "text/plain").status_code == 204
+    )
+
+    assert views_after_flush(article) == 0
+    assert not ArticleViewDay.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_endpoint_accepts_only_post(client, store):
+    article = ArticleFactory()
+    url = reverse("articles:count_view", args=[article.pk])
+
+    assert client.get(url).status_code == 405
+
+    assert views_after_flush(article) == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "content_type", "extra"),
+    [
+        (b"view", "application/x-www-form-urlencoded", {}),
+        (b"", "text/plain", {}),
+        (b"views", "text/plain", {}),
+        (b"view", "text/plain", {"HTTP_SEC_FETCH_SITE": "cross-site"}),
+        (b"view", "text/plain", {"HTTP_SEC_FETCH_SITE": "same-site"}),
+    ],
+    ids=["form-post", "empty-body", "other-body", "cross-site", "same-site-subdomain"],
+)
+def test_requests_that_are_not_our_beacon_are_not_counted(client, store, body, content_type, extra):
+    article = ArticleFactory()
+
+    response = client.post(
+        reverse("articles:count_view", args=[article.pk]),
+        data=body,
+        content_type=content_type,
+        HTTP_USER_AGENT=BROWSER,
+        **({"HTTP_SEC_FETCH_SITE": "same-origin"} | extra),
+    )
+
+    assert response.status_code == 204
+    assert views_after_flush(article) == 0
+
+
+@pytest.mark.django_db
+def test_browsers_without_fetch_metadata_are_counted(client, store):
+    article = ArticleFactory()
+
+    client.post(
+        reverse("articles:count_view", args=[article.pk]),
+        data=b"view",
+        content_type="text/plain",
+        HTTP_USER_AGENT=BROWSER,
+    )
+
+    assert views_after_flush(article) == 1
+
+
+@pytest.mark.django_db
+def test_neither_cookie_nor_ip_is_kept(client, store, settings):
+    article = ArticleFactory()
+
+    response = beacon(client, article, ip="198.51.100.23")
+
+    assert not response.cookies
+    if store == "redis":
+        keys = b" ".join(counting.get_store().client.keys("*"))
+        assert b"198.51.100.23" not in keys
+        assert keys.count(counting.SEEN_PREFIX.encode()) == 1
+
+
+@pytest.mark.django_db
+def test_a_visitor_counts_again_once_the_dedupe_window_has_passed(client, settings):
+    # The embedded store on the in-process cache: Redis expires keys by its own clock, which
+    # time_machine cannot move (its TTL is checked below instead). 23:30 so the window spans
+    # midnight, where the hash key rotates.
+    settings.VIEW_COUNT_REDIS_URL = ""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    article = ArticleFactory(published_at=datetime(2025, 1, 1, tzinfo=BERLIN))
+    first_view = datetime(2025, 3, 10, 23, 30, tzinfo=BERLIN)
+
+    with time_machine.travel(first_view, tick=False) as traveller:
+        beacon(client, article)
+        traveller.move_to(first_view + timedelta(minutes=40))
+        beacon(client, article)
+        traveller.move_to(first_view + timedelta(hours=24, seconds=-1))
+        beacon(client, article)
+        assert views_after_flush(article) == 1
+
+        traveller.move_to(first_view + timedelta(hours=24, seconds=1))
+        beacon(client, article)
+        assert views_after_flush(article) == 2
+
+
+@pytest.mark.django_db
+def test_redis_forgets_a_visitor_after_the_dedupe_window(client, redis_store, settings):
+    settings.VIEW_COUNT_DEDUPE_SECONDS = 3600
+    article = ArticleFactory()
+
+    beacon(client, article)
+
+    (seen_key,) = redis_store.client.keys(counting.SEEN_PREFIX + "*")
+    assert 3590 <= redis_store.client.ttl(seen_key) <= 3600
+
+
+@pytest.mark.django_db
+def test_views_count_on_the_day_in_berlin_not_in_utc(client, store):
+    article = ArticleFactory(published_at=datetime(2025, 1, 1, tzinfo=BERLIN))
+
+    # 22:59:59 UTC on 10 March is 23:59:59 in Berlin (CET, UTC+1): still 10 March.
+    with time_machine.travel(datetime(2025, 3, 10, 22, 59, 59, tzinfo=ZoneInfo("UTC"))):
+        beacon(client, article, ip="203.0.113.1")
+    with time_machine.travel(datetime(2025, 3, 10, 23, 0, 0, tzinfo=ZoneInfo("UTC"))):
+        beacon(client, article, ip="203.0.113.2")
+        beacon(client, article, ip="203.0.113.3")
+        assert views_after_flush(article) == 3
+
+    assert daily_views(article) == {date(2025, 3, 10): 1, date(2025, 3, 11): 2}
+
+
+@pytest.mark.django_db
+def test_flush_adds_to_existing_days_and_running_totals(client, redis_store):
+    article = ArticleFactory()
+    Article.objects.filter(pk=article.pk).update(view_count=1000)
+    ArticleViewDay.objects.create(article=article, day=timezone.localdate(), views=40)
+
+    for n in range(3):
+        beacon(client, article, ip=f"203.0.113.{n}")
+
+    assert views_after_flush(article) == 1003
+    assert daily_views(article) == {timezone.localdate(): 43}
+
+
+@pytest.mark.django_db
+def test_the_flush_task_moves_counts_to_the_database(client, redis_store):
+    article = ArticleFactory()
+    beacon(client, article)
+
+    assert flush_view_counts.call() == 1
+
+    article.refresh_from_db()
+    assert article.view_count == 1
+
+
+def _fail_on_view_day_writes(monkeypatch):
+    real_execute = CursorWrapper.execute
+
+    def execute(self, sql, params=None):
+        if ArticleViewDay._meta.db_table in sql and sql.lstrip().upper().startswith("INSERT"):
+            raise ConnectionError("database went away mid-flush")
+        return real_execute(self, sql, params)
+
+    monkeypatch.setattr(CursorWrapper, "execute", execute)
+
+
+# transaction=True: each flush must commit (or roll back) for real, as in production.
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_that_dies_before_its_commit_loses_nothing(client, redis_store, monkeypatch):
+    article = ArticleFactory()
+    beacon(client, article, ip="203.0.113.1")
+    beacon(client, article, ip="203.0.113.2")
+
+    with monkeypatch.context() as patched:
+        _fail_on_view_day_writes(patched)
+        with pytest.raises(ConnectionError):
+            call_command("flush_view_counts", verbosity=0)
+    article.refresh_from_db()
+    assert article.view_count == 0
+
+    beacon(client, article, ip="203.0.113.3")  # arrives while the failed batch waits
+    assert views_after_flush(article) == 2  # the failed batch first
+    assert views_after_flush(article) == 3
+    assert views_after_flush(article) == 3
+    assert daily_views(article) == {timezone.localdate(): 3}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_that_dies_after_its_commit_does_not_count_twice(client, redis_store, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("exactly-once after a commit needs PostgreSQL's transaction status")
+    article = ArticleFactory()
+    beacon(client, article)
+
+    def die(*keys):
+        raise redis.ConnectionError("Redis went away after the commit")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(redis_store.client, "delete", die)
+        with pytest.raises(redis.ConnectionError):
+            call_command("flush_view_counts", verbosity=0)
+    article.refresh_from_db()
+    assert article.view_count == 1
+
+    assert views_after_flush(article) == 1
+    assert not redis_store.client.exists(redis_store.PROCESSING)
+
+
+def _beacon_from_own_visitor(article: Article, visitor: int) -> int:
+    try:
+        return beacon(
+            Client(), article, ip=f"10.0.{visitor // 250}.{visitor % 250 + 1}"
+        ).status_code
+    finally:
+        connections.close_all()
+
+
+def _send_concurrently(article: Article, visitors: range) -> list[int]:
+    # 32 clients keep the 200 requests in flight, each thread with its own DB connection;
+    # more would exceed PostgreSQL's connection limit in the embedded store.
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        return list(pool.map(lambda visitor: _beacon_from_own_visitor(article, visitor), visitors))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_200_concurrent_visitors_count_exactly_200_and_their_repeats_nothing(store):
+    if connection.vendor == "sqlite":
+        # The SQLite test database is in memory with a shared cache, where a second writer
+        # fails with "table is locked" at once instead of waiting as on a file database.
+        pytest.skip("concurrent writers need PostgreSQL (or a file database)")
+    article = ArticleFactory()
+
+    assert _send_concurrently(article, range(200)) == [204] * 200
+    assert views_after_flush(article) == 200
+
+    assert _send_concurrently(article, range(200)) == [204] * 200
+    assert views_after_flush(article) == 200
+    assert daily_views(article) == {timezone.localdate(): 200}
