@@ -1,3 +1,12 @@
+from django.urls import path
+
+from newsletter import views
+
 app_name = "newsletter"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.signup, name="signup"),
+    path("bestaetigen/<str:token>/", views.confirm, name="confirm"),
+    path("abmelden/", views.unsubscribe_request, name="unsubscribe_request"),
+    path("abmelden/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

@@ -1,8 +1,19 @@
+from __future__ import annotations
+
 from django import template
+
+from newsletter.forms import SignupForm
 
 register = template.Library()
 
 
 @register.inclusion_tag("newsletter/_newsletter_box.html", takes_context=True)
 def newsletter_box(context):
-    return {"request": context.get("request")}
+    """The signup box for sidebars; it posts to the signup page, which shows any errors."""
+    request = context.get("request")
+    return {
+        "form": SignupForm(),
+        "csrf_token": context.get("csrf_token"),
+        "source": request.path if request else "",
+        "id_prefix": "nl-box",
+    }

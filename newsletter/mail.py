@@ -1,0 +1,101 @@
+"""Building the newsletter's e-mails (sending happens in tasks, never in a request)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.core.mail.message import make_msgid
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from newsletter import tokens
+from newsletter.models import Subscriber
+
+# The template's name is its version: the consent evidence records which wording went out, so a
+# changed confirmation text gets a new file (confirmation_v2.txt) instead of an edit.
+CONFIRMATION_TEMPLATE = "newsletter/mail/confirmation_v1.txt"
+UNSUBSCRIBE_LINK_TEMPLATE = "newsletter/mail/unsubscribe_link.txt"
+SUBSCRIBER_FOOTER_TEMPLATE = "newsletter/mail/subscriber_footer.txt"
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def confirm_url(token: str) -> str:
+    return absolute_url(reverse("newsletter:confirm", kwargs={"token": token}))
+
+
+def unsubscribe_url(subscriber: Subscriber) -> str:
+    token = tokens.unsubscribe_token(subscriber.public_id)
+    return absolute_url(reverse("newsletter:unsubscribe", kwargs={"token": token}))
+
+
+def _message(*, to: str, subject: str, body: str, headers: dict[str, str]) -> EmailMessage:
+    message_id = make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost")
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.NEWSLETTER_FROM_EMAIL,
+        to=[to],
+        headers={"Message-ID": message_id, **headers},
+    )
+
+
+def confirmation_message(*, subscriber: Subscriber, token: str) -> EmailMessage:
+    """The double-opt-in mail: factual, no advertising (courts treat teasers in it as spam)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(
+            CONFIRMATION_TEMPLATE,
+            {
+                "confirm_url": confirm_url(token),
+                "hours": settings.NEWSLETTER_CONFIRM_TOKEN_HOURS,
+                "site_name": settings.SITE_NAME,
+                "site_url": settings.SITE_URL,
+                "imprint": settings.PUBLISHER_IMPRINT,
+            },
+        )
+        subject = gettext("Please confirm your newsletter signup – %(site)s") % {
+            "site": settings.SITE_NAME
+        }
+    return _message(to=subscriber.email, subject=subject, body=body, headers={})
+
+
+def subscriber_message(*, subscriber: Subscriber, subject: str, body: str) -> EmailMessage:
+    """A mail to a subscriber with a personal unsubscribe link in the footer and the RFC 8058
+    headers, so mail clients offer one-click unsubscribe (required by large mailbox providers)."""
+    url = unsubscribe_url(subscriber)
+    targets = [f"<{url}>"]
+    if settings.NEWSLETTER_UNSUBSCRIBE_MAILTO:
+        token = tokens.unsubscribe_token(subscriber.public_id)
+        subject_param = quote(f"unsubscribe {token}")
+        targets.append(f"<mailto:{settings.NEWSLETTER_UNSUBSCRIBE_MAILTO}?subject={subject_param}>")
+    with translation.override(settings.LANGUAGE_CODE):
+        footer = render_to_string(
+            SUBSCRIBER_FOOTER_TEMPLATE,
+            {
+                "unsubscribe_url": url,
+                "site_name": settings.SITE_NAME,
+                "imprint": settings.PUBLISHER_IMPRINT,
+            },
+        )
+    return _message(
+        to=subscriber.email,
+        subject=subject,
+        body=f"{body.rstrip()}\n\n{footer}",
+        headers={
+            "List-Unsubscribe": ", ".join(targets),
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+def unsubscribe_link_message(*, subscriber: Subscriber) -> EmailMessage:
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(UNSUBSCRIBE_LINK_TEMPLATE, {"site_name": settings.SITE_NAME})
+        subject = gettext("Your unsubscribe link – %(site)s") % {"site": settings.SITE_NAME}
+    return subscriber_message(subscriber=subscriber, subject=subject, body=body)

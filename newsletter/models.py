@@ -1,0 +1,248 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from karriere.pagecache import bump_content_version
+
+
+class ImmutableRecordError(Exception):
+    """Raised on an attempt to change evidence that must stay as it was recorded."""
+
+
+class ConsentTextQuerySet(models.QuerySet):
+    def current(self) -> ConsentText | None:
+        """The version the signup form shows: always the newest."""
+        return self.order_by("-version").first()
+
+
+class ConsentText(models.Model):
+    """The wording a subscriber agreed to. Editors add versions; a used version never changes."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True, editable=False)
+    text = models.TextField(
+        _("consent text"),
+        help_text=_("Shown next to the unticked checkbox of every signup form."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ConsentTextQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
+
+    def __str__(self):
+        return _("Version %(version)s") % {"version": self.version}
+
+    def save(self, *args, **kwargs):
+        if self.is_used:
+            stored = ConsentText.objects.get(pk=self.pk)
+            if stored.text != self.text:
+                raise ImmutableRecordError(f"Consent text version {self.version} is in use.")
+        if self.version is None:
+            latest = ConsentText.objects.aggregate(models.Max("version"))["version__max"]
+            self.version = (latest or 0) + 1
+        super().save(*args, **kwargs)
+        # The signup box sits on cached pages; they must show the new wording at once.
+        bump_content_version()
+
+    def delete(self, *args, **kwargs):
+        if self.is_used:
+            raise ImmutableRecordError(f"Consent text version {self.version} is in use.")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_used(self) -> bool:
+        return self.pk is not None and self.events.exists()
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def for_address(self, email: str) -> SubscriberQuerySet:
+        return self.filter(email__iexact=email)
+
+    def unconfirmed_since(self, cutoff: datetime) -> SubscriberQuerySet:
+        return self.filter(status=Subscriber.Status.PENDING, requested_at__lt=cutoff)
+
+    def status_counts(self) -> dict[str, int]:
+        counts = dict(self.values_list("status").annotate(n=models.Count("pk")).order_by())
+        return {status: counts.get(status, 0) for status in Subscriber.Status.values}
+
+
+class Subscriber(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    # Random, unguessable id that the signed unsubscribe token carries (never the address).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    requested_at = models.DateTimeField(_("last signup request"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+    # Only a SHA-256 of the confirmation token is stored; the token itself exists in the mail.
+    confirm_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    confirm_token_expires_at = models.DateTimeField(null=True, blank=True)
+    confirm_token_used_at = models.DateTimeField(null=True, blank=True)
+    link_mail_sent_at = models.DateTimeField(_("last unsubscribe link mail"), null=True, blank=True)
+
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="newsletter_subscriber_email_ci_unique"),
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"])]
+        permissions = [
+            ("export_subscriber", _("Can export confirmed subscribers as CSV")),
+            ("erase_subscriber", _("Can erase subscribers (right to erasure)")),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    def confirm_token_state(self, now: datetime) -> str:
+        if self.confirm_token_used_at is not None:
+            return "used"
+        if self.confirm_token_expires_at is None or self.confirm_token_expires_at <= now:
+            return "expired"
+        return "valid"
+
+    @staticmethod
+    def confirm_token_lifetime() -> timedelta:
+        return timedelta(hours=settings.NEWSLETTER_CONFIRM_TOKEN_HOURS)
+
+
+class ConsentEventQuerySet(models.QuerySet):
+    # Evidence is append-only: bulk edits and deletes are refused. Erasing a subscriber still
+    # removes its events, because Django's deletion collector bypasses these methods.
+    def update(self, **kwargs):
+        raise ImmutableRecordError("Consent events cannot be changed.")
+
+    def delete(self):
+        raise ImmutableRecordError("Consent events cannot be deleted.")
+
+
+class ConsentEvent(models.Model):
+    class Kind(models.TextChoices):
+        SIGNUP_REQUESTED = "signup_requested", _("Signup requested")
+        CONFIRMATION_SENT = "confirmation_sent", _("Confirmation mail sent")
+        CONFIRMED = "confirmed", _("Confirmed")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+        ERASED = "erased", _("Erased")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Web page")
+        ONE_CLICK = "one_click", _("One-click unsubscribe (mail client)")
+        MAIL = "mail", _("E-mail")
+        ADMIN = "admin", _("Admin")
+
+    # Null only for "erased": the subscriber is gone, the event keeps the suppression hash.
+    subscriber = models.ForeignKey(
+        Subscriber,
+        verbose_name=_("subscriber"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    kind = models.CharField(_("event"), max_length=30, choices=Kind.choices)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=500, blank=True)
+    page = models.CharField(_("page"), max_length=500, blank=True)
+    consent_text = models.ForeignKey(
+        ConsentText,
+        verbose_name=_("consent text"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    template_version = models.CharField(_("mail template"), max_length=100, blank=True)
+    address_hash = models.CharField(_("address hash"), max_length=64, blank=True)
+    actor = models.CharField(_("done by"), max_length=150, blank=True)
+
+    objects = ConsentEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("consent event")
+        verbose_name_plural = _("consent events")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(subscriber__isnull=False) | models.Q(kind="erased"),
+                name="newsletter_consentevent_subscriber_unless_erased",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableRecordError("Consent events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecordError("Consent events cannot be deleted.")
+
+
+class Suppression(models.Model):
+    """Addresses that must get no newsletter, stored only as a keyed hash (see services)."""
+
+    class Reason(models.TextChoices):
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+        ERASED = "erased", _("Erased")
+
+    address_hash = models.CharField(_("address hash"), max_length=64, unique=True)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("suppressed address")
+        verbose_name_plural = _("suppression list")
+
+    def __str__(self):
+        return self.address_hash[:12]
+
+
+class IpThrottle(models.Model):
+    """Request counter per (hashed) client IP, in the database so limits hold across processes
+    and survive restarts."""
+
+    ip_hash = models.CharField(max_length=64, unique=True)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+    strikes = models.PositiveIntegerField(default=0)
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("IP throttle")
+        verbose_name_plural = _("IP throttles")
+
+    def __str__(self):
+        return self.ip_hash[:12]
+
+
+def normalise_email(raw: str) -> str:
+    """Trim and lower-case the domain; the local part keeps its case (uniqueness ignores it)."""
+    local, at, domain = raw.strip().rpartition("@")
+    return f"{local}@{domain.lower()}" if at else raw.strip()
