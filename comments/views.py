@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from comments.forms import CommentForm
-from comments.models import Comment
+from comments.models import Comment, comments_open
 from comments.services import CommentRejected, CommentsClosed, comment_submit
 from karriere.net import client_ip
 
@@ -55,11 +55,22 @@ def _article_page(request: HttpRequest, article: Article, form: CommentForm, sta
     )
 
 
+def _closed_page(request: HttpRequest, article: Article) -> HttpResponse:
+    return render(
+        request,
+        "comments/comments_closed.html",
+        {"article": article},
+        status=CommentsClosed.status_code,
+    )
+
+
 @require_POST
 def comment_post(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(
         Article.objects.published().select_related("category"), pk=article_id
     )
+    if not comments_open(article):
+        return _closed_page(request, article)
     form = CommentForm(request.POST, article=article)
     if not form.is_valid():
         return _article_page(request, article, form, status=200)

@@ -50,3 +50,19 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.set(extracted)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A stored comment, written straight to the table: Article.comment_count is not touched
+    (tests of the count go through comments.services)."""
+
+    class Meta:
+        model = "comments.Comment"
+
+    article = factory.SubFactory(ArticleFactory)
+    name = factory.Sequence(lambda n: f"Leserin {n}")
+    email = factory.Sequence(lambda n: f"leserin{n}@example.com")
+    text = factory.Sequence(lambda n: f"Danke für den Artikel, Teil {n}!")
+    status = "approved"
+    # A day old, so flood control does not see it.
+    created_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))

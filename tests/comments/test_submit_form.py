@@ -47,7 +47,7 @@ def test_invalid_email_gets_a_german_message_and_the_comment_text_is_kept(articl
     response = post_comment(article, email="erika@", text="Mein <b>Text</b> bleibt")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Bitte gib eine gültige E-Mail-Adresse ein, z. B. name@beispiel.de." in html
+    assert "Bitte gib eine gültige E-Mail-Adresse ein, z. B. name@example.com." in html
     assert "Mein &lt;b&gt;Text&lt;/b&gt; bleibt</textarea>" in html
     assert 'value="erika@"' in html
 
