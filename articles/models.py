@@ -2,15 +2,50 @@ from __future__ import annotations
 
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import connections, models, transaction
+from django.db.models import Case, Count, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from articles.images import make_renditions, validate_image_upload
+from articles.text import german_slugify, reading_time, sanitize_body
+from karriere.pagecache import bump_content_version
 
-class Category(models.Model):
+PREVIEW_SALT = "articles.preview"
+
+
+def unique_slug(model: type[models.Model], text: str, *, exclude_pk: int | None = None) -> str:
+    """German slug of ``text``, with ``-2``, ``-3``... appended while it is taken."""
+    base = german_slugify(text)[:190] or "artikel"
+    slug, number = base, 1
+    taken = model._default_manager.exclude(pk=exclude_pk)
+    while taken.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+class ContentVersionMixin:
+    """Readers see these models on cached pages: every change invalidates the page cache
+    once the transaction commits (so no request can re-cache the old state)."""
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        transaction.on_commit(bump_content_version, using=kwargs.get("using"))
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        transaction.on_commit(bump_content_version, using=kwargs.get("using"))
+        return result
+
+
+class Category(ContentVersionMixin, models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.TextField(_("description"), blank=True)
@@ -30,7 +65,7 @@ class Category(models.Model):
         return reverse("articles:category", kwargs={"slug": self.slug})
 
 
-class Author(models.Model):
+class Author(ContentVersionMixin, models.Model):
     class Kind(models.TextChoices):
         STAFF = "staff", _("Editorial staff")
         GUEST = "guest", _("Guest author")
@@ -38,7 +73,9 @@ class Author(models.Model):
     name = models.CharField(_("display name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     bio = models.TextField(_("short bio"), blank=True)
-    photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
+    photo = models.ImageField(
+        _("photo"), upload_to="authors/", blank=True, validators=[validate_image_upload]
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user account"),
@@ -66,6 +103,41 @@ class ArticleQuerySet(models.QuerySet):
         """Articles the public may see: published, and their publication time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def for_listing(self) -> ArticleQuerySet:
+        """Everything a card needs, in a constant number of queries."""
+        return self.select_related("category").prefetch_related("authors")
+
+    def search(self, text: str) -> ArticleQuerySet:
+        """Best matches first. PostgreSQL: German full-text search (stemming, so
+        "Bewerbungen" finds "Bewerbung"), title weighted above teaser above body."""
+        if connections[self.db].vendor == "postgresql":
+            query = SearchQuery(text, config="german", search_type="websearch")
+            return (
+                self.filter(search_vector=query)
+                .annotate(rank=SearchRank(F("search_vector"), query))
+                .order_by("-rank", "-published_at", "-id")
+            )
+        matches = Q()
+        for word in text.split():
+            matches &= (
+                Q(title__icontains=word) | Q(teaser__icontains=word) | Q(body__icontains=word)
+            )
+        return self.filter(matches).order_by("-published_at", "-id")
+
+    def related_to(self, article: Article, *, tag_ids: list[int]) -> ArticleQuerySet:
+        """Others sharing the most tags first, then the same category, then the newest:
+        one query, and it still fills the box when nothing matches."""
+        return (
+            self.exclude(pk=article.pk)
+            .annotate(
+                shared_tags=Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids)),
+                same_category=Case(
+                    When(category_id=article.category_id, then=Value(1)), default=Value(0)
+                ),
+            )
+            .order_by("-shared_tags", "-same_category", "-published_at", "-id")
+        )
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -74,16 +146,32 @@ class Article(models.Model):
         PUBLISHED = "published", _("Published")
 
     title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=_(
+            "Part of the address. Leave empty to build it from the title. Changing it on a "
+            "published article keeps the old address working (redirect)."
+        ),
+    )
     teaser = models.TextField(_("teaser"), max_length=600)
     body = RichTextUploadingField(_("body"), blank=True)
-    hero_image = models.ImageField(_("hero image"), upload_to="articles/%Y/%m/", blank=True)
+    hero_image = models.ImageField(
+        _("hero image"),
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        validators=[validate_image_upload],
+    )
     hero_alt = models.CharField(_("alternative text"), max_length=250, blank=True)
     hero_decorative = models.BooleanField(
         _("decorative image"),
         default=False,
         help_text=_("Tick only if the image carries no information; it then needs no alt text."),
     )
+    # Sizes and stored names of the hero image's renditions, made once when it is saved.
+    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="articles"
     )
@@ -109,6 +197,9 @@ class Article(models.Model):
     # so lists need no joins.
     view_count = models.PositiveBigIntegerField(_("views"), default=0, editable=False)
     comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
+    # Weighted German full-text vector, written on save on PostgreSQL only (GIN-indexed there,
+    # see migration 0003); unused on SQLite, where search falls back to icontains.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -116,6 +207,10 @@ class Article(models.Model):
         ordering = ["-published_at", "-id"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        permissions = [
+            ("publish_article", _("Can publish articles")),
+            ("change_any_article", _("Can edit articles of other authors")),
+        ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_published"),
             models.Index(fields=["category", "status", "-published_at"], name="article_cat_pub"),
@@ -131,8 +226,118 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        loaded = getattr(self, "_loaded", {})
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title, exclude_pk=self.pk)
+        self.body = sanitize_body(self.body or "")
+        self.reading_time = reading_time(self.teaser, self.body)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        if self.hero_image and str(self.hero_image) != str(loaded.get("hero_image") or ""):
+            # Store the upload first so the renditions can be made from the stored file.
+            if not self.hero_image._committed:
+                self.hero_image.save(self.hero_image.name, self.hero_image.file, save=False)
+            self.hero_renditions = make_renditions(self.hero_image.storage, self.hero_image.name)
+        elif not self.hero_image:
+            self.hero_renditions = {}
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            self._record_slug_change(loaded)
+            self._update_search_vector()
+        self._loaded = {
+            "slug": self.slug,
+            "status": self.status,
+            "hero_image": str(self.hero_image),
+        }
+        transaction.on_commit(bump_content_version, using=kwargs.get("using"))
+
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        transaction.on_commit(bump_content_version, using=kwargs.get("using"))
+        return result
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        # What the row held when loaded: save() compares against it (slug history,
+        # renditions) without another query.
+        article._loaded = {
+            name: article.__dict__.get(name) for name in ("slug", "status", "hero_image")
+        }
+        return article
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def clean(self):
+        super().clean()
+        if self.hero_image and not self.hero_decorative and not self.hero_alt.strip():
+            raise ValidationError(
+                {
+                    "hero_alt": _(
+                        "Describe the image for people who cannot see it, or tick "
+                        "“decorative image”."
+                    )
+                }
+            )
+
+    def preview_token(self) -> str:
+        return signing.TimestampSigner(salt=PREVIEW_SALT).sign_object({"id": self.pk})
+
+    @classmethod
+    def from_preview_token(cls, token: str) -> Article | None:
+        """The article a shareable preview link points to, or None when it is forged or
+        older than ``ARTICLES_PREVIEW_MAX_AGE``."""
+        try:
+            data = signing.TimestampSigner(salt=PREVIEW_SALT).unsign_object(
+                token, max_age=settings.ARTICLES_PREVIEW_MAX_AGE
+            )
+        except signing.BadSignature:  # includes SignatureExpired
+            return None
+        return cls.objects.for_listing().filter(pk=data.get("id")).first()
+
+    def _record_slug_change(self, loaded: dict) -> None:
+        old_slug = loaded.get("slug")
+        # The new address must not redirect anywhere, even if it once belonged to another.
+        SlugRedirect.objects.filter(old_slug=self.slug).delete()
+        if old_slug and old_slug != self.slug and loaded.get("status") == self.Status.PUBLISHED:
+            SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
+
+    def _update_search_vector(self) -> None:
+        if connections[self._state.db].vendor != "postgresql":
+            return
+        vector = (
+            SearchVector(Value(self.title), weight="A", config="german")
+            + SearchVector(Value(self.teaser), weight="B", config="german")
+            + SearchVector(Value(strip_tags(self.body)), weight="C", config="german")
+        )
+        Article.objects.filter(pk=self.pk).update(search_vector=vector)
+
+
+class SlugRedirect(models.Model):
+    """An address an article had while it was published; it answers with a 301."""
+
+    old_slug = models.SlugField(_("old slug"), max_length=200, unique=True)
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="redirects"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("old address")
+        verbose_name_plural = _("old addresses")
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
 
 
 class ArticleViewDay(models.Model):

@@ -1,12 +1,70 @@
 from __future__ import annotations
 
+import math
+from urllib.parse import urlsplit
+
+import nh3
+from django.conf import settings
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 GERMAN_TRANSLITERATION = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS"}
 )
 
+# Adults read German non-fiction at roughly 200 words a minute.
+WORDS_PER_MINUTE = 200
+
+ALLOWED_TAGS = {
+    "h2", "h3", "h4", "p", "br", "hr", "ul", "ol", "li", "a", "img", "figure", "figcaption",
+    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "blockquote", "em",
+    "strong", "sub", "sup",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "width", "height"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
 
 def german_slugify(value: str) -> str:
     """Slug with German transliteration: "Gehaltserhöhung für X" -> "gehaltserhoehung-fuer-x"."""
     return slugify(value.translate(GERMAN_TRANSLITERATION))
+
+
+def is_own_media_url(url: str) -> bool:
+    """True for images served from our media folder (relative or on our own host)."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc:
+        site = urlsplit(settings.SITE_URL)
+        if (parts.scheme, parts.netloc) != (site.scheme, site.netloc):
+            return False
+    return parts.path.startswith(settings.MEDIA_URL) and ".." not in parts.path
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src" and not is_own_media_url(value):
+        return None
+    return value
+
+
+def sanitize_body(html: str) -> str:
+    """Article HTML reduced to the allow-list: no scripts, handlers, styles, iframes or
+    foreign images, links only with safe schemes."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style", "iframe", "object", "embed", "template"},
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_filter_attribute,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+
+
+def reading_time(*texts: str) -> int:
+    """Whole minutes (at least one) to read the given plain or HTML texts."""
+    words = sum(len(strip_tags(text).split()) for text in texts)
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))

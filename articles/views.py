@@ -1,56 +1,166 @@
+"""Reader pages. For anonymous readers every page is a pure function of its URL (so the page
+cache can serve it); previews are the only pages that depend on who asks, and they are never
+cached or indexed."""
+
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 from taggit.models import Tag
 
-from articles.models import Article, Author, Category
+from articles import counting
+from articles.models import Article, Author, Category, SlugRedirect
+from karriere.net import client_ip
 
 PAGE_SIZE = 12
+RELATED_COUNT = 3
+SEARCH_MAX_LENGTH = 100
 
 
-def _published_list():
-    return (
-        Article.objects.published()
-        .select_related("category")
-        .prefetch_related("authors")
-        .order_by("-published_at", "-id")
-    )
+def _page(request: HttpRequest, articles):
+    return Paginator(articles, PAGE_SIZE).get_page(request.GET.get("seite"))
+
+
+def _listing():
+    return Article.objects.published().for_listing().order_by("-published_at", "-id")
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    page = Paginator(_published_list(), PAGE_SIZE).get_page(request.GET.get("seite"))
-    return render(request, "articles/home.html", {"page": page})
+    featured = _listing().filter(featured=True).first()
+    latest = _listing().exclude(pk=featured.pk) if featured else _listing()
+    page = _page(request, latest)
+    return render(
+        request,
+        "articles/home.html",
+        {"featured": featured if page.number == 1 else None, "page": page},
+    )
+
+
+def _render_article(request: HttpRequest, article: Article, *, preview: bool) -> HttpResponse:
+    tags = list(article.tags.all())
+    related = (
+        Article.objects.published()
+        .select_related("category")
+        .related_to(article, tag_ids=[tag.pk for tag in tags])[:RELATED_COUNT]
+    )
+    context = {"article": article, "tags": tags, "related": related, "preview": preview}
+    response = render(request, "articles/article_detail.html", context)
+    if preview:
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _article_queryset():
+    return Article.objects.select_related("category").prefetch_related("authors", "tags")
 
 
 @require_GET
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(_published_list(), slug=slug)
-    return render(request, "articles/article_detail.html", {"article": article})
+    article = _article_queryset().published().filter(slug=slug).first()
+    if article is None:
+        redirect = SlugRedirect.objects.select_related("article").filter(old_slug=slug).first()
+        if redirect and redirect.article.is_public:
+            return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
+        raise Http404(_("No article found."))
+    return _render_article(request, article, preview=False)
+
+
+@never_cache
+@staff_member_required
+@require_GET
+def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff preview of any article, draft or scheduled, as readers will see it."""
+    if not request.user.has_perm("articles.view_article"):
+        raise PermissionDenied
+    article = get_object_or_404(_article_queryset(), pk=pk)
+    return _render_article(request, article, preview=True)
+
+
+@never_cache
+@require_GET
+def article_shared_preview(request: HttpRequest, token: str) -> HttpResponse:
+    """Preview for people without an account: the signed link expires after
+    ``ARTICLES_PREVIEW_MAX_AGE`` seconds."""
+    article = Article.from_preview_token(token)
+    if article is None:
+        raise Http404(_("This preview link is invalid or has expired."))
+    return _render_article(request, article, preview=True)
 
 
 @require_GET
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
-    articles = _published_list().filter(category=category)
-    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("seite"))
-    return render(request, "articles/category_detail.html", {"category": category, "page": page})
+    page = _page(request, _listing().filter(category=category))
+    context = {"category": category, "page": page, "nav_active": category.slug}
+    return render(request, "articles/category_detail.html", context)
 
 
 @require_GET
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
-    articles = _published_list().filter(tags__slug=tag.slug)
-    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("seite"))
+    page = _page(request, _listing().filter(tags__slug=tag.slug))
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 
 
 @require_GET
 def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     author = get_object_or_404(Author, slug=slug)
-    articles = _published_list().filter(authors=author)
-    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("seite"))
+    page = _page(request, _listing().filter(authors=author))
     return render(request, "articles/author_detail.html", {"author": author, "page": page})
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    context = {"search_query": query[:SEARCH_MAX_LENGTH], "page": None, "message": ""}
+    if not query:
+        context["message"] = _("Please enter a search term.")
+    elif len(query) > SEARCH_MAX_LENGTH:
+        context["message"] = _(
+            "Your search term is too long. Please use at most %(max)s characters."
+        ) % {"max": SEARCH_MAX_LENGTH}
+    else:
+        articles = Article.objects.published().select_related("category").search(query)
+        context["page"] = _page(request, articles)
+        context["page_query"] = urlencode({"q": query}) + "&"
+    response = render(request, "articles/search.html", context)
+    response["X-Robots-Tag"] = "noindex, follow"
+    return response
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.ADMIN_URL}",
+        "Disallow: /suche/",
+        "Disallow: /vorschau/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+# No CSRF token: cached pages have none to give, and a forged count is filtered like any other
+# (same-origin check, bot filter, dedupe). Always 204, so probes learn nothing.
+@csrf_exempt
+@require_POST
+def count_view(request: HttpRequest, article_id: int) -> HttpResponse:
+    if counting.is_beacon(request):
+        counting.record_view(
+            article_id=article_id,
+            ip=client_ip(request),
+            user_agent=request.headers.get("User-Agent", ""),
+            is_staff=request.user.is_staff,
+        )
+    return HttpResponse(status=204)

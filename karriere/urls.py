@@ -14,7 +14,8 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),
-    path("ckeditor/", include("ckeditor_uploader.urls")),
+    # Our hardened CKEditor upload (staff-only, Pillow-checked images); see articles/ckeditor.py.
+    path("ckeditor/", include("articles.ckeditor")),
     path("newsletter/", include("newsletter.urls")),
     path("kommentare/", include("comments.urls")),
     path("", include("articles.urls")),

@@ -1,0 +1,240 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.files.storage import default_storage
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from articles.models import Article, Author, Category, SlugRedirect
+from articles.services import article_publish, article_unpublish, author_for_user
+
+
+class GermanSlugMixin:
+    """Fills the slug from another field while typing, with German transliteration
+    (Django's prepopulated_fields would turn "ü" into "u"); see static/js/article_admin.js."""
+
+    slug_source = "name"
+
+    class Media:
+        js = ["js/article_admin.js"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "slug" and field is not None:
+            field.widget.attrs["data-slug-source"] = f"id_{self.slug_source}"
+        return field
+
+
+@admin.register(Category)
+class CategoryAdmin(GermanSlugMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+
+
+@admin.register(Author)
+class AuthorAdmin(GermanSlugMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "user"]
+    list_filter = ["kind"]
+    search_fields = ["name", "user__username"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(SlugRedirect)
+class SlugRedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_slug", "article", "created_at"]
+    search_fields = ["old_slug", "article__title"]
+    autocomplete_fields = ["article"]
+
+
+def _thumbnail(article: Article, width: int):
+    sources = (article.hero_renditions or {}).get("sources") or []
+    if sources:
+        return format_html(
+            '<img src="{}" width="{}" alt="">', default_storage.url(sources[0]["jpg"]), width
+        )
+    if article.hero_image:
+        return format_html('<img src="{}" width="{}" alt="">', article.hero_image.url, width)
+    return "–"
+
+
+@admin.register(Article)
+class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
+    slug_source = "title"
+    list_display = [
+        "title", "status", "category", "author_names", "published_at", "views", "thumbnail",
+    ]  # fmt: skip
+    list_filter = ["status", "category", "authors__kind", "published_at", "featured"]
+    list_select_related = ["category"]
+    search_fields = ["title", "teaser", "authors__name"]
+    date_hierarchy = "published_at"
+    autocomplete_fields = ["authors", "category"]
+    readonly_fields = ["hero_preview", "preview_link", "reading_time", "updated_at"]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "teaser", "body"]}),
+        (
+            _("Hero image"),
+            {"fields": ["hero_image", "hero_preview", "hero_alt", "hero_decorative"]},
+        ),
+        (_("Classification"), {"fields": ["category", "authors", "tags"]}),
+        (
+            _("Publication"),
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "featured",
+                    "comments_open",
+                    "preview_link",
+                    "reading_time",
+                    "updated_at",
+                ]  # fmt: skip
+            },
+        ),
+        (_("Search engines"), {"fields": ["seo_title", "seo_description"]}),
+    ]
+
+    class Media:
+        css = {"all": ["css/article_admin.css"]}
+
+    # --- who may do what -------------------------------------------------------------------
+
+    @staticmethod
+    def _can_publish(request) -> bool:
+        return request.user.has_perm("articles.publish_article")
+
+    @staticmethod
+    def _can_change_any(request) -> bool:
+        return request.user.has_perm("articles.change_any_article")
+
+    def has_publish_permission(self, request):
+        return self._can_publish(request)
+
+    def get_queryset(self, request):
+        articles = (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("authors", queryset=Author.objects.only("name")))
+        )
+        if not self._can_change_any(request):
+            # Only articles with one of the user's own bylines (Author.user).
+            articles = articles.filter(
+                pk__in=Article.objects.filter(authors__user=request.user).values("pk")
+            )
+        return articles
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        # Without the right to publish, a live article is read-only: edits to it would go
+        # online without review.
+        return obj is None or obj.status != Article.Status.PUBLISHED or self._can_publish(request)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not self._can_publish(request):
+            # The form then refuses "published" server-side, with Django's German message.
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in Article.Status.choices
+                if value != Article.Status.PUBLISHED
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "authors" in form.base_fields and not self._can_change_any(request):
+            # Their own byline is added on save (save_related), so they may leave it empty.
+            form.base_fields["authors"].required = False
+        if "tags" in form.base_fields:
+            # Suggestions from the admin's own autocomplete view (taggit's TagAdmin searches).
+            form.base_fields["tags"].widget.attrs["data-autocomplete-url"] = (
+                reverse("admin:autocomplete")
+                + "?app_label=articles&model_name=article&field_name=tags"
+            )
+        for name in ("seo_title", "seo_description"):
+            if name in form.base_fields:
+                form.base_fields[name].widget.attrs["data-counter"] = "true"
+        return form
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not self._can_change_any(request):
+            form.instance.authors.add(author_for_user(user=request.user))
+
+    # --- list columns ------------------------------------------------------------------------
+
+    @admin.display(description=_("authors"))
+    def author_names(self, obj):
+        return ", ".join(author.name for author in obj.authors.all())
+
+    @admin.display(description=_("views"), ordering="view_count")
+    def views(self, obj):
+        return obj.view_count
+
+    @admin.display(description=_("image"))
+    def thumbnail(self, obj):
+        return _thumbnail(obj, 80)
+
+    # --- change form extras ------------------------------------------------------------------
+
+    @admin.display(description=_("preview"))
+    def hero_preview(self, obj):
+        return _thumbnail(obj, 400)
+
+    @admin.display(description=_("shareable preview link"))
+    def preview_link(self, obj):
+        if obj.pk is None:
+            return _("Available after the first save.")
+        if obj.is_public:
+            return _("The article is online; share its address.")
+        url = settings.SITE_URL + reverse("articles:shared_preview", args=[obj.preview_token()])
+        days = settings.ARTICLES_PREVIEW_MAX_AGE // 86400
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a><div class="help">{}</div>',
+            url,
+            url,
+            ngettext(
+                "Anyone with this link can read the draft for %(days)s day. Not indexed.",
+                "Anyone with this link can read the draft for %(days)s days. Not indexed.",
+                days,
+            )
+            % {"days": days},
+        )
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.is_public else None
+
+    # --- actions -----------------------------------------------------------------------------
+
+    @admin.action(description=_("Publish selected articles"), permissions=["publish"])
+    def publish(self, request, queryset):
+        articles = list(queryset)
+        for article in articles:
+            article_publish(article=article)
+        self.message_user(
+            request,
+            ngettext("%(count)d article published.", "%(count)d articles published.", len(articles))
+            % {"count": len(articles)},  # fmt: skip
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unpublish selected articles"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        articles = list(queryset)
+        for article in articles:
+            article_unpublish(article=article)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d article taken offline.",
+                "%(count)d articles taken offline.",
+                len(articles),
+            )
+            % {"count": len(articles)},  # fmt: skip
+            messages.SUCCESS,
+        )

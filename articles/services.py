@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article, Author, unique_slug
+
+
+@transaction.atomic
+def article_publish(*, article: Article) -> Article:
+    """Publish now, or keep a planned future date (then it goes live by itself)."""
+    article.status = Article.Status.PUBLISHED
+    if article.published_at is None:
+        article.published_at = timezone.now()
+    article.save()
+    return article
+
+
+@transaction.atomic
+def article_unpublish(*, article: Article) -> Article:
+    """Take the article off the site; it goes back to draft and keeps its date."""
+    article.status = Article.Status.DRAFT
+    article.save()
+    return article
+
+
+@transaction.atomic
+def author_for_user(*, user: AbstractBaseUser) -> Author:
+    """The user's byline profile, created on first use (as editorial staff)."""
+    author = Author.objects.filter(user=user).first()
+    if author is None:
+        name = user.get_full_name().strip() or user.get_username()
+        author = Author.objects.create(
+            user=user, name=name, slug=unique_slug(Author, name), kind=Author.Kind.STAFF
+        )
+    return author

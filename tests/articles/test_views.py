@@ -1,0 +1,335 @@
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from articles.models import Article
+from tests.articles.images import jpeg_bytes
+from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def html_of(response) -> str:
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_home_shows_the_featured_article_and_the_latest_articles(client):
+    featured = ArticleFactory(title="Der Aufmacher", featured=True)
+    latest = ArticleFactory(title="Ganz neu")
+    html = html_of(client.get("/"))
+    assert 'class="featured"' in html and featured.title in html
+    assert latest.title in html
+
+
+def test_home_is_paginated_with_german_links(client):
+    ArticleFactory.create_batch(13)
+    html = html_of(client.get("/"))
+    assert "Seite 1 von 2" in html and "?seite=2" in html
+    assert html_of(client.get("/?seite=2")).count('class="card"') == 1
+    assert client.get("/?seite=999").status_code == 200
+
+
+def test_article_page_shows_breadcrumb_byline_german_date_reading_time_tags_and_body(client):
+    guest = AuthorFactory(name="Dr. Sabine Wolf", kind="guest")
+    article = ArticleFactory(
+        title="Welche Aufgaben hat ein Social-Media-Manager?",
+        category=CategoryFactory(name="Berufsbilder"),
+        authors=[guest],
+        tags=["Social Media"],
+        published_at=timezone.make_aware(timezone.datetime(2017, 8, 29, 10)),
+        body="<p>Postings planen.</p>",
+    )
+    html = html_of(client.get(article.get_absolute_url()))
+    assert 'href="/kategorie/berufsbilder/">Berufsbilder</a>' in html
+    assert 'Dr. Sabine Wolf</a> <span class="author-kind">(Gastbeitrag)' in html
+    assert "29. August 2017" in html
+    assert "1 Min. Lesezeit" in html
+    assert "<p>Postings planen.</p>" in html
+    assert 'href="/thema/social-media/">Social Media</a>' in html
+
+
+def test_staff_author_byline_names_the_magazine(client, settings):
+    article = ArticleFactory(authors=[AuthorFactory(name="Julia Becker", kind="staff")])
+    html = html_of(client.get(article.get_absolute_url()))
+    assert f'Julia Becker</a> <span class="author-kind">(Redaktion {settings.SITE_NAME})' in html
+
+
+def test_article_page_has_share_links_without_third_party_scripts(client):
+    html = html_of(client.get(ArticleFactory().get_absolute_url()))
+    for host in ("facebook.com/sharer", "x.com/intent", "linkedin.com/sharing", "xing.com/spi",
+                 "wa.me/", "mailto:?subject="):  # fmt: skip
+        assert host in html
+    assert '<script src="http' not in html
+
+
+def test_article_page_has_seo_tags_with_fallbacks_and_a_canonical_url(client, settings):
+    article = ArticleFactory(title="Titel", teaser="Anreißer.", seo_title="", seo_description="")
+    html = html_of(client.get(article.get_absolute_url()))
+    url = settings.SITE_URL + article.get_absolute_url()
+    assert f'<link rel="canonical" href="{url}">' in html
+    assert '<meta name="description" content="Anreißer.">' in html
+    assert '<meta property="og:title" content="Titel">' in html
+    assert '<meta name="twitter:card" content="summary">' in html
+
+    article.seo_title, article.seo_description = "SEO-Titel", "SEO-Text"
+    article.save()
+    html = html_of(client.get(article.get_absolute_url()))
+    assert "<title>SEO-Titel – " in html
+    assert '<meta property="og:description" content="SEO-Text">' in html
+
+
+def test_article_json_ld_parses_as_a_schema_org_article(client, settings):
+    article = ArticleFactory(authors=[AuthorFactory(name="Julia Becker")])
+    article.hero_image.save("bild.jpg", ContentFile(jpeg_bytes()), save=True)
+    html = html_of(client.get(article.get_absolute_url()))
+    raw = html.split('<script type="application/ld+json">')[1].split("</script>")[0]
+    data = json.loads(raw)
+    assert data["@type"] == "Article"
+    assert data["headline"] == article.title
+    assert data["author"][0]["name"] == "Julia Becker"
+    assert data["publisher"]["name"] == settings.PUBLISHER_NAME
+    assert data["image"].startswith(settings.SITE_URL + "/media/")
+    assert data["datePublished"].startswith(str(article.published_at.year))
+
+
+def test_json_ld_cannot_be_broken_out_of_by_the_title(client):
+    article = ArticleFactory(title="</script><script>alert(1)</script>")
+    html = html_of(client.get(article.get_absolute_url()))
+    assert "<script>alert(1)" not in html
+
+
+def test_hero_image_uses_srcset_sizes_and_dimensions(client):
+    article = ArticleFactory()
+    article.hero_image.save("bild.jpg", ContentFile(jpeg_bytes(1600, 900)), save=True)
+    html = html_of(client.get(article.get_absolute_url()))
+    assert '<source type="image/webp" srcset="/media/articles/' in html
+    assert "-400.webp 400w" in html and "-1200.jpg 1200w" in html
+    assert 'width="1600" height="900"' in html
+    assert 'fetchpriority="high"' in html
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"status": Article.Status.DRAFT},
+        {"status": Article.Status.REVIEW},
+        {"published_at": timezone.now() + timedelta(days=1)},
+    ],
+)
+def test_drafts_and_scheduled_articles_are_404(client, changes):
+    article = ArticleFactory(**changes)
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_old_slug_redirects_permanently_to_the_new_one(client):
+    article = ArticleFactory(slug="alter-slug")
+    article = Article.objects.get(pk=article.pk)
+    article.slug = "neuer-slug"
+    article.save()
+    response = client.get("/artikel/alter-slug/")
+    assert response.status_code == 301
+    assert response["Location"] == "/artikel/neuer-slug/"
+
+
+def test_old_slug_of_an_unpublished_article_is_404(client):
+    article = ArticleFactory(slug="alter-slug")
+    article = Article.objects.get(pk=article.pk)
+    article.slug, article.status = "neuer-slug", Article.Status.DRAFT
+    article.save()
+    assert client.get("/artikel/alter-slug/").status_code == 404
+
+
+def test_related_articles_prefer_shared_tags_then_category_then_latest(client):
+    category = CategoryFactory()
+    article = ArticleFactory(category=category, tags=["Gehalt", "Verhandlung"])
+    two_tags = ArticleFactory(title="Zwei Schlagwörter", tags=["Gehalt", "Verhandlung"],
+                              published_at=timezone.now() - timedelta(days=9))  # fmt: skip
+    one_tag = ArticleFactory(title="Ein Schlagwort", tags=["Gehalt"])
+    same_category = ArticleFactory(title="Gleiche Kategorie", category=category)
+    ArticleFactory(title="Irgendwas anderes", published_at=timezone.now() - timedelta(days=30))
+    html = html_of(client.get(article.get_absolute_url()))
+    section = html.split('id="passende-artikel"')[1].split("</section>")[0]
+    positions = [section.index(a.title) for a in (two_tags, one_tag, same_category)]
+    assert positions == sorted(positions)
+    assert "Irgendwas anderes" not in section
+
+
+def test_related_articles_fall_back_to_the_latest(client):
+    article = ArticleFactory()
+    other = ArticleFactory(title="Etwas ganz anderes")
+    html = html_of(client.get(article.get_absolute_url()))
+    assert other.title in html.split('id="passende-artikel"')[1].split("</section>")[0]
+
+
+def test_article_page_query_count_does_not_grow_with_content(client, django_assert_max_num_queries):
+    def make(n):
+        authors = AuthorFactory.create_batch(n)
+        tags = [f"Thema {i}" for i in range(n)]
+        article = ArticleFactory(authors=authors, tags=tags)
+        ArticleFactory.create_batch(n, tags=tags)
+        return article
+
+    small, big = make(1), make(6)
+    client.get("/")  # the navigation is cached across pages; later pages do not query it
+    for article in (small, big):
+        # 4 for the article (article, authors, tags, related); the rest is the Top-Artikel,
+        # comment and newsletter boxes.
+        with django_assert_max_num_queries(8):
+            html_of(client.get(article.get_absolute_url()))
+
+
+@pytest.mark.parametrize("url", ["/", "/kategorie/{category}/", "/thema/{tag}/", "/autor/{author}/",
+                                 "/suche/?q=Bewerbung", "/feed/", "/sitemap.xml"])  # fmt: skip
+def test_list_pages_query_count_is_constant(client, url, django_assert_max_num_queries):
+    category, author = CategoryFactory(), AuthorFactory()
+    ArticleFactory.create_batch(15, category=category, authors=[author], tags=["Bewerbung"],
+                                title="Bewerbung", slug="")  # fmt: skip
+    url = url.format(category=category.slug, tag="bewerbung", author=author.slug)
+    with django_assert_max_num_queries(8):
+        assert client.get(url).status_code == 200
+
+
+def test_category_tag_and_author_archives_list_only_their_published_articles(client):
+    category, author = CategoryFactory(name="Gehalt"), AuthorFactory(name="Tobias Krüger")
+    mine = ArticleFactory(title="Gehaltsverhandlung", category=category, authors=[author],
+                          tags=["Geld"])  # fmt: skip
+    ArticleFactory(title="Entwurf", category=category, authors=[author], tags=["Geld"],
+                   status=Article.Status.DRAFT)  # fmt: skip
+    ArticleFactory(title="Woanders")
+    for url in ("/kategorie/gehalt/", "/thema/geld/", "/autor/tobias-krueger/"):
+        html = html_of(client.get(url))
+        assert mine.title in html
+        assert "Entwurf" not in html and "Woanders" not in html
+    assert client.get("/kategorie/gibt-es-nicht/").status_code == 404
+
+
+def test_search_finds_published_articles_by_title_teaser_or_body(client):
+    ArticleFactory(title="Bewerbung schreiben", teaser="x", body="<p>y</p>")
+    ArticleFactory(title="Gehalt", teaser="Alles zur Bewerbung", body="<p>y</p>")
+    ArticleFactory(title="Entwurf zur Bewerbung", status=Article.Status.DRAFT)
+    ArticleFactory(title="Etwas anderes", teaser="x", body="<p>nichts</p>")
+    html = html_of(client.get("/suche/", {"q": "Bewerbung"}))
+    assert "Bewerbung schreiben" in html and "Gehalt" in html
+    assert "Entwurf zur Bewerbung" not in html and "Etwas anderes" not in html
+    assert "2 Artikel gefunden" in html
+
+
+def test_search_ranks_title_matches_first_on_postgresql(client, settings):
+    if not settings.IS_POSTGRES:
+        pytest.skip("ranking is PostgreSQL full-text search")
+    ArticleFactory(title="Gehalt", teaser="x", body="<p>Tipps zur Bewerbung</p>",
+                   published_at=timezone.now() - timedelta(hours=1))  # fmt: skip
+    ArticleFactory(title="Die Bewerbung", teaser="x", body="<p>y</p>",
+                   published_at=timezone.now() - timedelta(days=5))  # fmt: skip
+    html = html_of(client.get("/suche/", {"q": "Bewerbung"}))
+    assert html.index("Die Bewerbung") < html.index(">Gehalt<")
+
+
+def test_search_uses_german_stemming_on_postgresql(client, settings):
+    if not settings.IS_POSTGRES:
+        pytest.skip("stemming is PostgreSQL full-text search")
+    ArticleFactory(title="Die perfekte Bewerbung", teaser="x", body="<p>y</p>")
+    html = html_of(client.get("/suche/", {"q": "Bewerbungen"}))
+    assert "Die perfekte Bewerbung" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [("", "Bitte gib einen Suchbegriff ein."), ("   ", "Bitte gib einen Suchbegriff ein."),
+     ("x" * 101, "Dein Suchbegriff ist zu lang"), ("Quantenphysik", "Nichts gefunden für")],
+)  # fmt: skip
+def test_search_answers_empty_too_long_or_unmatched_queries_in_german(client, query, message):
+    assert message in html_of(client.get("/suche/", {"q": query}))
+
+
+def test_search_pagination_keeps_the_query(client):
+    ArticleFactory.create_batch(13, title="Bewerbung", slug="")
+    assert "?q=Bewerbung&amp;seite=2" in html_of(client.get("/suche/", {"q": "Bewerbung"}))
+
+
+def test_search_survives_operators_and_odd_characters(client):
+    for query in ['"Bewerbung', "-", "a & b | !c", "'; DROP TABLE", "():*"]:
+        assert client.get("/suche/", {"q": query}).status_code == 200
+
+
+def test_rss_feed_is_valid_rss_with_only_published_articles(client, settings):
+    live = ArticleFactory(title="Lebt", tags=["x"])
+    ArticleFactory(title="Geplant", published_at=timezone.now() + timedelta(days=1))
+    response = client.get("/feed/")
+    assert response["Content-Type"].startswith("application/rss+xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == "rss" and root.get("version") == "2.0"
+    items = root.findall("./channel/item")
+    assert [item.findtext("title") for item in items] == ["Lebt"]
+    assert items[0].findtext("link") == settings.SITE_URL + live.get_absolute_url()
+
+
+def test_atom_feed_is_valid_atom(client):
+    ArticleFactory(title="Lebt")
+    root = ET.fromstring(client.get("/feed/atom/").content)
+    assert root.tag == f"{ATOM}feed"
+    assert [e.findtext(f"{ATOM}title") for e in root.findall(f"{ATOM}entry")] == ["Lebt"]
+
+
+def test_category_feed_lists_only_that_category(client):
+    category = CategoryFactory(name="Gehalt")
+    ArticleFactory(title="Drin", category=category)
+    ArticleFactory(title="Draußen")
+    root = ET.fromstring(client.get("/kategorie/gehalt/feed/").content)
+    assert [item.findtext("title") for item in root.findall("./channel/item")] == ["Drin"]
+    assert client.get("/kategorie/nein/feed/").status_code == 404
+
+
+def test_sitemap_is_valid_xml_listing_published_articles_categories_and_authors(client, settings):
+    live = ArticleFactory(slug="lebt")
+    ArticleFactory(slug="entwurf", status=Article.Status.DRAFT)
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    locations = {url.findtext(f"{SITEMAP}loc"): url for url in root.findall(f"{SITEMAP}url")}
+    article_url = settings.SITE_URL + "/artikel/lebt/"
+    assert article_url in locations
+    assert locations[article_url].findtext(f"{SITEMAP}lastmod")
+    assert settings.SITE_URL + "/artikel/entwurf/" not in locations
+    assert settings.SITE_URL + live.category.get_absolute_url() in locations
+    assert settings.SITE_URL + live.authors.get().get_absolute_url() in locations
+
+
+def test_robots_txt_points_to_the_sitemap(client, settings):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in response.content.decode()
+
+
+def test_staff_can_preview_a_draft_marked_noindex(admin_client):
+    article = ArticleFactory(title="Noch geheim", status=Article.Status.DRAFT)
+    response = admin_client.get(f"/vorschau/artikel/{article.pk}/")
+    html = html_of(response)
+    assert "Noch geheim" in html and 'content="noindex, nofollow"' in html
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+
+
+def test_readers_cannot_use_the_staff_preview(client):
+    article = ArticleFactory(status=Article.Status.DRAFT)
+    response = client.get(f"/vorschau/artikel/{article.pk}/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_shareable_preview_link_works_until_it_expires(client, settings):
+    import time_machine
+
+    article = ArticleFactory(title="Noch geheim", status=Article.Status.DRAFT)
+    url = f"/vorschau/{article.preview_token()}/"
+    assert "Noch geheim" in html_of(client.get(url))
+    later = timezone.now() + timedelta(seconds=settings.ARTICLES_PREVIEW_MAX_AGE + 60)
+    with time_machine.travel(later):
+        assert client.get(url).status_code == 404
+    assert client.get(f"/vorschau/{article.pk}:falsch/").status_code == 404
