@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.files.storage import default_storage
@@ -19,8 +20,9 @@ class GermanSlugMixin:
 
     slug_source = "name"
 
-    class Media:
-        js = ["js/article_admin.js"]
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["js/article_admin.js"])
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -1,0 +1,241 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.core.files.base import ContentFile
+
+from articles.models import Article, Author
+from karriere.pagecache import content_version
+from tests.articles.images import HTML, SVG, jpeg_bytes, upload
+from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory
+
+pytestmark = pytest.mark.django_db
+
+ADMIN = "/admin/articles/article/"
+
+
+def make_editor(*codenames: str) -> User:
+    user = User.objects.create_user("redakteurin", password="geheim-123", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="articles",
+            codename__in=["view_article", "add_article", "change_article", *codenames],
+        )
+    )
+    return user
+
+
+def form_data(**overrides) -> dict:
+    data = {
+        "title": "Gehaltserhöhung für Berufseinsteiger",
+        "slug": "",
+        "teaser": "Wann und wie fragen?",
+        "body": "<p>Text</p>",
+        "hero_alt": "",
+        "category": CategoryFactory().pk,
+        "tags": "Gehalt",
+        "status": Article.Status.DRAFT,
+        "published_at_0": "",
+        "published_at_1": "",
+        "comments_open": "on",
+        "seo_title": "",
+        "seo_description": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_article_list_shows_the_editors_columns_and_sorts_by_views(admin_client):
+    ArticleFactory(title="Wenig gelesen", view_count=3, authors=[AuthorFactory(name="Julia")])
+    ArticleFactory(title="Viel gelesen", view_count=900)
+    html = admin_client.get(ADMIN).content.decode()
+    for heading in ("Titel", "Status", "Kategorie", "Autoren", "Veröffentlichungsdatum",
+                    "Aufrufe", "Bild"):  # fmt: skip
+        assert heading in html
+    assert "Julia" in html
+    views_column = 6  # 1-based position of "views" in list_display
+    html = admin_client.get(ADMIN, {"o": f"-{views_column}"}).content.decode()
+    assert html.index("Viel gelesen") < html.index("Wenig gelesen")
+
+
+def test_admin_list_query_count_is_constant(admin_client, django_assert_max_num_queries):
+    for _ in range(20):
+        ArticleFactory(authors=AuthorFactory.create_batch(2))
+    with django_assert_max_num_queries(14):
+        assert admin_client.get(ADMIN).status_code == 200
+
+
+def test_adding_an_article_builds_a_german_slug_and_bumps_the_content_version(
+    admin_client, django_capture_on_commit_callbacks
+):
+    author = AuthorFactory()
+    before = content_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"{ADMIN}add/", form_data(authors=[author.pk]))
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.slug == "gehaltserhoehung-fuer-berufseinsteiger"
+    assert list(article.tags.names()) == ["Gehalt"]
+    assert content_version() > before
+
+
+def test_change_form_offers_preview_counters_and_a_shareable_link(admin_client):
+    article = ArticleFactory(status=Article.Status.DRAFT)
+    html = admin_client.get(f"{ADMIN}{article.pk}/change/").content.decode()
+    assert f'href="/vorschau/artikel/{article.pk}/"' in html
+    assert "/vorschau/" + article.preview_token()[:10] in html
+    assert 'data-counter="true"' in html and 'maxlength="70"' in html
+    assert "js/article_admin.js" in html
+    assert 'data-slug-source="id_title"' in html
+
+
+def test_hero_image_upload_that_is_not_an_image_gets_a_german_error(admin_client):
+    data = form_data(authors=[AuthorFactory().pk], hero_alt="Bild")
+    data["hero_image"] = upload("bild.jpg", HTML)
+    response = admin_client.post(f"{ADMIN}add/", data)
+    assert response.status_code == 200
+    assert "gültiges Bild" in response.content.decode() or "kein Bild" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_hero_image_without_alt_text_is_refused_in_german(admin_client):
+    data = form_data(authors=[AuthorFactory().pk])
+    data["hero_image"] = upload("bild.jpg", jpeg_bytes())
+    html = admin_client.post(f"{ADMIN}add/", data).content.decode()
+    assert "Beschreibe das Bild" in html
+    assert 'value="Gehaltserhöhung für Berufseinsteiger"' in html
+
+
+def test_publish_and_unpublish_actions(admin_client, django_capture_on_commit_callbacks):
+    draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    response = admin_client.post(
+        ADMIN, {"action": "publish", "_selected_action": [draft.pk]}, follow=True
+    )
+    assert "1 Artikel veröffentlicht" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.is_public
+    admin_client.post(ADMIN, {"action": "unpublish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+
+
+def test_editor_without_publish_permission_cannot_publish(client):
+    client.force_login(make_editor("change_any_article"))
+    draft = ArticleFactory(status=Article.Status.DRAFT)
+    html = client.get(ADMIN).content.decode()
+    assert 'value="publish"' not in html and 'value="unpublish"' not in html
+    client.post(ADMIN, {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+
+    form = client.get(f"{ADMIN}{draft.pk}/change/").content.decode()
+    assert 'value="review"' in form and 'value="published"' not in form
+    data = form_data(authors=[draft.authors.get().pk], status=Article.Status.PUBLISHED)
+    response = client.post(f"{ADMIN}{draft.pk}/change/", data)
+    assert response.status_code == 200
+    assert "Bitte eine gültige Auswahl treffen" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+
+
+def test_editor_without_publish_permission_may_send_to_review(client):
+    client.force_login(make_editor("change_any_article"))
+    draft = ArticleFactory(status=Article.Status.DRAFT)
+    data = form_data(authors=[draft.authors.get().pk], status=Article.Status.REVIEW)
+    assert client.post(f"{ADMIN}{draft.pk}/change/", data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.REVIEW
+
+
+def test_published_article_is_read_only_without_publish_permission(client):
+    client.force_login(make_editor("change_any_article"))
+    live = ArticleFactory(title="Online")
+    data = form_data(authors=[live.authors.get().pk], title="Heimlich geändert")
+    assert client.post(f"{ADMIN}{live.pk}/change/", data).status_code == 403
+    live.refresh_from_db()
+    assert live.title == "Online"
+
+
+def test_author_without_change_any_sees_and_edits_only_own_articles(client):
+    user = make_editor()
+    client.force_login(user)
+    own = ArticleFactory(title="Mein Text", status=Article.Status.DRAFT,
+                         authors=[AuthorFactory(user=user)])  # fmt: skip
+    other = ArticleFactory(title="Fremder Text", status=Article.Status.DRAFT)
+    html = client.get(ADMIN).content.decode()
+    assert "Mein Text" in html and "Fremder Text" not in html
+    assert client.get(f"{ADMIN}{own.pk}/change/").status_code == 200
+    assert client.get(f"{ADMIN}{other.pk}/change/").status_code == 302  # "does not exist"
+    data = form_data(authors=[other.authors.get().pk], title="Übernommen")
+    client.post(f"{ADMIN}{other.pk}/change/", data)
+    other.refresh_from_db()
+    assert other.title == "Fremder Text"
+
+
+def test_new_article_of_an_author_without_change_any_gets_their_own_byline(client):
+    user = make_editor()
+    user.first_name, user.last_name = "Julia", "Becker"
+    user.save()
+    client.force_login(user)
+    response = client.post(f"{ADMIN}add/", form_data())
+    assert response.status_code == 302
+    article = Article.objects.get()
+    author = Author.objects.get(user=user)
+    assert list(article.authors.all()) == [author]
+    assert author.name == "Julia Becker"
+    assert "Gehaltserh" in client.get(ADMIN).content.decode()
+
+
+# --- CKEditor uploads ---------------------------------------------------------------------
+
+
+def test_ckeditor_upload_accepts_a_real_image(admin_client, settings):
+    response = admin_client.post("/ckeditor/upload/", {"upload": upload("foto.jpg", jpeg_bytes())})
+    assert response.status_code == 200
+    data = json.loads(response.content)
+    assert data["uploaded"] == "1" and data["url"].startswith("/media/uploads/")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"),
+    [
+        ("bild.svg", SVG, "image/svg+xml"),
+        ("bild.jpg", HTML, "image/jpeg"),
+        ("notiz.txt", b"hallo", "text/plain"),
+    ],
+)
+def test_ckeditor_upload_refuses_svg_and_non_images_in_german(
+    admin_client, settings, name, content, content_type
+):
+    response = admin_client.post(
+        "/ckeditor/upload/", {"upload": upload(name, content, content_type)}
+    )
+    assert response.status_code == 400
+    assert "kein Bild" in json.loads(response.content)["error"]["message"]
+    assert not (settings.MEDIA_ROOT / "uploads").exists()
+
+
+def test_ckeditor_dialog_upload_gets_the_message_through_the_callback(admin_client):
+    response = admin_client.post(
+        "/ckeditor/upload/?CKEditorFuncNum=3", {"upload": upload("bild.svg", SVG, "image/svg+xml")}
+    )
+    html = response.content.decode()
+    assert "callFunction(3, ''," in html and "kein Bild" in html
+
+
+def test_ckeditor_upload_is_staff_only(client):
+    response = client.post("/ckeditor/upload/", {"upload": upload("foto.jpg", jpeg_bytes())})
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    User.objects.create_user("leserin", password="geheim-123")
+    client.login(username="leserin", password="geheim-123")
+    response = client.post("/ckeditor/upload/", {"upload": upload("foto.jpg", jpeg_bytes())})
+    assert response.status_code == 302
+
+
+def test_hero_preview_shows_the_smallest_rendition(admin_client):
+    article = ArticleFactory()
+    article.hero_image.save("bild.jpg", ContentFile(jpeg_bytes()), save=True)
+    html = admin_client.get(f"{ADMIN}{article.pk}/change/").content.decode()
+    assert "-400.jpg" in html
