@@ -32,7 +32,8 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, OuterRef, Subquery, Sum, Value, When, Window
+from django.db.models.functions import Coalesce, Least, RowNumber
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -155,6 +156,42 @@ def record_view(*, article_id: int, ip: str, user_agent: str, is_staff: bool) ->
 def flush_views() -> int:
     """Move collected views to the database; returns how many views were written."""
     return get_store().flush()
+
+
+def most_read(*, days: int, limit: int) -> tuple[list[Article], list[Article]]:
+    """The most read published articles of the last ``days`` days (today included) and of
+    all time, each article with ``recent_views`` and its category.
+
+    One query: both rankings are window functions over the published articles, and only the
+    rows in either top ``limit`` come back. Callers cache the result for a few minutes.
+    """
+    since = timezone.localdate() - timedelta(days=days - 1)
+    recent_views = (
+        ArticleViewDay.objects.filter(article=OuterRef("pk"), day__gte=since)
+        .values("article")
+        .annotate(views=Sum("views"))
+        .values("views")
+    )
+    newest_first = [F("published_at").desc(), F("pk").desc()]
+    rows = list(
+        Article.objects.published()
+        .select_related("category")
+        .defer("body")
+        .annotate(recent_views=Coalesce(Subquery(recent_views), 0))
+        .annotate(
+            recent_rank=Window(RowNumber(), order_by=[F("recent_views").desc(), *newest_first]),
+            total_rank=Window(RowNumber(), order_by=[F("view_count").desc(), *newest_first]),
+        )
+        .annotate(best_rank=Least("recent_rank", "total_rank"))
+        .filter(best_rank__lte=limit)
+    )
+    recent = sorted(
+        (a for a in rows if a.recent_rank <= limit and a.recent_views), key=lambda a: a.recent_rank
+    )
+    all_time = sorted(
+        (a for a in rows if a.total_rank <= limit and a.view_count), key=lambda a: a.total_rank
+    )
+    return recent, all_time
 
 
 def _seen_key(*, article_id: int, ip: str, user_agent: str, day: date) -> str:
