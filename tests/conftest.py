@@ -26,8 +26,13 @@ def _clear_cache():
 
 
 @pytest.fixture
-def run_tasks(db):
+def run_tasks(db, monkeypatch):
     """Run every queued background task, as the worker would, and return how many ran."""
+    # The worker drops connections whose autocommit differs from the settings; inside a test's
+    # transaction that would close the PostgreSQL connection (SQLite in memory ignores it).
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
 
     def run() -> int:
         from django_tasks_db.models import DBTaskResult
