@@ -45,7 +45,9 @@ messages: install
 	cd $(CURDIR) && $(BIN)/python manage.py makemessages -l de --no-obsolete --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages -l de --ignore=.venv
 
+# Load test through gunicorn on PostgreSQL + Redis (not run by CI); writes bench/RESULTS.md.
 bench: install
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python -m bench
 
 # Re-pin every dependency after changing pyproject.toml.

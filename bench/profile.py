@@ -1,0 +1,38 @@
+"""Profile one page as the benchmark serves it: `python -m bench.profile /artikel/slug/ [N]`.
+
+Runs N uncached requests (default 20) through Django's test client against the small data
+set with the benchmark's production settings, under pyinstrument, and prints the call tree.
+Run `make bench` once first (it seeds the database and collects the static files).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from bench import run
+
+
+def main() -> None:
+    url = sys.argv[1]
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+    os.environ.update(run.django_env("karriere_bench_small", str(run.STATIC_ROOT)))
+    import django
+
+    django.setup()
+    from django.test import Client
+    from pyinstrument import Profiler
+
+    client = Client(HTTP_USER_AGENT=run.BROWSER_UA)
+    client.cookies["bench-nocache"] = "1"
+    client.get(url)  # warm up: templates compiled, connections open
+    profiler = Profiler(interval=0.0005)
+    with profiler:
+        for _ in range(count):
+            response = client.get(url)
+    print(f"{url}: HTTP {response.status_code}, {count} requests")
+    print(profiler.output_text(unicode=True, color=False, show_all=False))
+
+
+if __name__ == "__main__":
+    main()
