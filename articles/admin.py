@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from articles.charts import daily_views_svg, top_articles_admin
 from articles.models import Article, Author, Category, SlugRedirect
 from articles.services import article_publish, article_unpublish, author_for_user
 
@@ -75,7 +78,7 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
     search_fields = ["title", "teaser", "authors__name"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["authors", "category"]
-    readonly_fields = ["hero_preview", "preview_link", "reading_time", "updated_at"]
+    readonly_fields = ["hero_preview", "preview_link", "reading_time", "updated_at", "view_chart"]
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "teaser", "body"]}),
@@ -99,6 +102,7 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
             },
         ),
         (_("Search engines"), {"fields": ["seo_title", "seo_description"]}),
+        (_("Views"), {"fields": ["view_chart"]}),
     ]
 
     class Media:
@@ -207,6 +211,17 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
             )
             % {"days": days},
         )
+
+    @admin.display(description=_("daily views"))
+    def view_chart(self, obj):
+        return daily_views_svg(obj) if obj.pk else "–"
+
+    def get_urls(self):
+        top = partial(top_articles_admin, model_admin=self)
+        return [
+            path("top/", self.admin_site.admin_view(top), name="articles_article_top"),
+            *super().get_urls(),
+        ]
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_public else None

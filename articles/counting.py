@@ -37,6 +37,8 @@ from django.db.models.functions import Coalesce, Least, RowNumber
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from articles.models import Article, ArticleViewDay
 
@@ -158,13 +160,14 @@ def flush_views() -> int:
     return get_store().flush()
 
 
-def most_read(*, days: int, limit: int) -> tuple[list[Article], list[Article]]:
-    """The most read published articles of the last ``days`` days (today included) and of
-    all time, each article with ``recent_views`` and its category.
+def most_read(*, limit: int) -> list[tuple[str, list[tuple[Article, int]]]]:
+    """The most read published articles of the last VIEW_COUNT_TOP_DAYS days (today included)
+    and of all time: ``[(heading, [(article, views), ...]), ...]``, articles with category.
 
     One query: both rankings are window functions over the published articles, and only the
     rows in either top ``limit`` come back. Callers cache the result for a few minutes.
     """
+    days = settings.VIEW_COUNT_TOP_DAYS
     since = timezone.localdate() - timedelta(days=days - 1)
     recent_views = (
         ArticleViewDay.objects.filter(article=OuterRef("pk"), day__gte=since)
@@ -191,7 +194,13 @@ def most_read(*, days: int, limit: int) -> tuple[list[Article], list[Article]]:
     all_time = sorted(
         (a for a in rows if a.total_rank <= limit and a.view_count), key=lambda a: a.total_rank
     )
-    return recent, all_time
+    return [
+        (
+            ngettext("Last %(days)s day", "Last %(days)s days", days) % {"days": days},
+            [(article, article.recent_views) for article in recent],
+        ),
+        (_("All time"), [(article, article.view_count) for article in all_time]),
+    ]
 
 
 def _seen_key(*, article_id: int, ip: str, user_agent: str, day: date) -> str:
