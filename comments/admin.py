@@ -5,6 +5,7 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -37,6 +38,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ["article"]
     search_fields = ["name", "email", "text", "url", "ip_address"]
     date_hierarchy = "created_at"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["approve", "mark_spam", "trash", "restore"]
     fields = [
         "article",

@@ -18,6 +18,16 @@ def clock():
 
 
 @pytest.fixture
+def run_tasks(run_tasks, monkeypatch):
+    # The worker closes "old" connections before each task; on PostgreSQL that closes the
+    # connection holding the test's transaction. Within a test the connection stays.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+    return run_tasks
+
+
+@pytest.fixture
 def article(db, clock):
     return ArticleFactory(title="Gehalt verhandeln", slug="gehalt-verhandeln")
 

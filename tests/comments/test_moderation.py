@@ -169,3 +169,16 @@ def test_notification_task_is_queued_in_the_comments_transaction(article, settin
         raise RuntimeError("the request failed after the comment was stored")
     assert Comment.objects.count() == 0
     assert DBTaskResult.objects.count() == 0
+
+
+def test_moderator_can_edit_a_comment_text_in_the_admin_but_not_its_status(
+    client, article, superuser
+):
+    comment = CommentFactory(article=article, text="Tippfehlr")
+    url = f"{CHANGELIST}{comment.pk}/change/"
+    assert client.get(url).status_code == 200
+    data = {"name": comment.name, "email": comment.email, "url": "", "text": "Tippfehler"}
+    response = client.post(url, {**data, "status": "spam"})
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert (comment.text, comment.status) == ("Tippfehler", "approved")

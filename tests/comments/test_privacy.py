@@ -114,3 +114,9 @@ def test_export_and_anonymise_need_their_own_permission(client, article):
     response = client.post(PERSONAL_DATA, {"email": "erika@example.com", "anonymise": "1"})
     assert response.status_code == 403
     assert Comment.objects.get().email == "erika@example.com"
+
+
+def test_personal_data_page_asks_for_the_email_address(client, data_officer):
+    html = client.get(PERSONAL_DATA).content.decode()
+    assert "E-Mail-Adresse der kommentierenden Person" in html
+    assert "Alle Kommentare anonymisieren" in html
