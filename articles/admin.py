@@ -122,17 +122,8 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
         return self._can_publish(request)
 
     def get_queryset(self, request):
-        articles = (
-            super()
-            .get_queryset(request)
-            .prefetch_related(Prefetch("authors", queryset=Author.objects.only("name")))
-        )
-        if not self._can_change_any(request):
-            # Only articles with one of the user's own bylines (Author.user).
-            articles = articles.filter(
-                pk__in=Article.objects.filter(authors__user=request.user).values("pk")
-            )
-        return articles
+        articles = super().get_queryset(request).for_editor(request.user)
+        return articles.prefetch_related(Prefetch("authors", queryset=Author.objects.only("name")))
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):

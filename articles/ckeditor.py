@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from articles.images import validate_image_upload
 
 
-def _refuse(request: HttpRequest, message: str) -> HttpResponse:
+def _refuse(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
     func_num = request.GET.get("CKEditorFuncNum", "")
     if func_num.isdigit():
         # The file-browser dialog expects this callback page (CKEditor 4's protocol).
@@ -30,7 +30,7 @@ def _refuse(request: HttpRequest, message: str) -> HttpResponse:
         return HttpResponse(
             f"<script>window.parent.CKEDITOR.tools.callFunction({func_num}, '', {text});</script>"
         )
-    return JsonResponse({"uploaded": 0, "error": {"message": message}}, status=400)
+    return JsonResponse({"uploaded": 0, "error": {"message": message}}, status=status)
 
 
 # CKEditor 4 posts without Django's CSRF token (as django-ckeditor's own view, which is
@@ -39,6 +39,9 @@ def _refuse(request: HttpRequest, message: str) -> HttpResponse:
 @staff_member_required
 @require_POST
 def upload(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (user.has_perm("articles.add_article") or user.has_perm("articles.change_article")):
+        return _refuse(request, _("Only people who write articles may upload images."), 403)
     uploaded = request.FILES.get("upload")
     if uploaded is None:
         return _refuse(request, _("Please choose an image to upload."))

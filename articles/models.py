@@ -103,6 +103,15 @@ class ArticleQuerySet(models.QuerySet):
         """Articles the public may see: published, and their publication time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def for_editor(self, user) -> ArticleQuerySet:
+        """Articles an admin user works with. Writers without ``change_any_article`` get only
+        those carrying their own byline (Author.user); readers of the admin (view only, e.g.
+        moderators) and editors with ``change_any_article`` get all."""
+        writes = user.has_perm("articles.add_article") or user.has_perm("articles.change_article")
+        if user.has_perm("articles.change_any_article") or not writes:
+            return self
+        return self.filter(pk__in=Article.objects.filter(authors__user=user).values("pk"))
+
     def for_listing(self) -> ArticleQuerySet:
         """Everything a card needs, in a constant number of queries."""
         return self.select_related("category").prefetch_related("authors")

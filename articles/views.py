@@ -83,7 +83,7 @@ def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff preview of any article, draft or scheduled, as readers will see it."""
     if not request.user.has_perm("articles.view_article"):
         raise PermissionDenied
-    article = get_object_or_404(_article_queryset(), pk=pk)
+    article = get_object_or_404(_article_queryset().for_editor(request.user), pk=pk)
     return _render_article(request, article, preview=True)
 
 

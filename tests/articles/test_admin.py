@@ -239,3 +239,29 @@ def test_hero_preview_shows_the_smallest_rendition(admin_client):
     article.hero_image.save("bild.jpg", ContentFile(jpeg_bytes()), save=True)
     html = admin_client.get(f"{ADMIN}{article.pk}/change/").content.decode()
     assert "-400.jpg" in html
+
+
+def test_ckeditor_upload_needs_the_right_to_write_articles(client):
+    user = User.objects.create_user("moderatorin", password="geheim-123", is_staff=True)
+    client.force_login(user)
+    response = client.post("/ckeditor/upload/", {"upload": upload("foto.jpg", jpeg_bytes())})
+    assert response.status_code == 403
+    assert "Bilder hochladen" in json.loads(response.content)["error"]["message"]
+
+
+def test_author_without_change_any_previews_only_own_drafts(client):
+    user = make_editor()
+    client.force_login(user)
+    own = ArticleFactory(status=Article.Status.DRAFT, authors=[AuthorFactory(user=user)])
+    other = ArticleFactory(status=Article.Status.DRAFT)
+    assert client.get(f"/vorschau/artikel/{own.pk}/").status_code == 200
+    assert client.get(f"/vorschau/artikel/{other.pk}/").status_code == 404
+
+
+def test_view_only_staff_see_every_article_read_only(client):
+    user = User.objects.create_user("moderatorin", password="geheim-123", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename="view_article"))
+    client.force_login(user)
+    other = ArticleFactory(title="Von jemand anderem", status=Article.Status.DRAFT)
+    assert "Von jemand anderem" in client.get(ADMIN).content.decode()
+    assert client.get(f"/vorschau/artikel/{other.pk}/").status_code == 200
