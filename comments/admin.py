@@ -25,9 +25,7 @@ class PersonalDataForm(forms.Form):
 
 def _bulk(modeladmin, request, queryset, change, done_message: str) -> None:
     # One service call per comment: the same rules (and counts) as everywhere else.
-    for comment in queryset:
-        change(comment)
-    count = len(queryset)
+    count = sum(change(comment).status != comment.status for comment in queryset)
     modeladmin.message_user(request, done_message % {"count": count}, messages.SUCCESS)
 
 
@@ -119,7 +117,7 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
-        description=_("Restore selected comments (undo the last status change)"),
+        description=_("Restore selected comments from spam or trash"),
         permissions=["change"],
     )
     def restore(self, request, queryset):

@@ -205,8 +205,13 @@ def comment_trash(*, comment: Comment) -> Comment:
 
 @transaction.atomic
 def comment_restore(*, comment: Comment, moderator: Any) -> Comment:
-    """Undo the last status change (e.g. spam or trash by mistake); without one: pending."""
+    """Take a comment out of spam or trash, back to the status it had before (else pending).
+
+    Comments in other statuses are left alone, so a bulk restore cannot un-approve anything.
+    """
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    if locked.status not in (Status.SPAM, Status.TRASH):
+        return locked
     target = locked.previous_status or Status.PENDING
     return _set_status(locked, target, moderator=moderator)
 

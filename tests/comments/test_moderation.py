@@ -78,6 +78,13 @@ def test_spam_trash_and_restore_keep_the_count_and_remember_the_previous_status(
     assert comment_count(article) == 1
 
 
+def test_restore_leaves_comments_outside_spam_and_trash_alone(article, superuser):
+    comment = comment_approve(comment=submit(article), moderator=superuser)
+    assert comment.previous_status == "pending"
+    assert comment_restore(comment=comment, moderator=superuser).status == "approved"
+    assert comment_count(article) == 1
+
+
 def test_approving_twice_counts_once(article, superuser):
     comment = submit(article)
     comment_approve(comment=comment, moderator=superuser)
@@ -113,7 +120,8 @@ def test_admin_bulk_actions_approve_spam_trash_and_restore(client, article, supe
     run_action(client, "trash", second)
     assert [c.status for c in Comment.objects.order_by("id")] == ["spam", "trash"]
     assert comment_count(article) == 0
-    response = run_action(client, "restore", first, second)
+    third = submit(article, email="eva@example.com")
+    response = run_action(client, "restore", first, second, third)
     assert "2 Kommentar(e) wiederhergestellt." in response.content.decode()
     assert comment_count(article) == 2
 
