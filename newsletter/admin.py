@@ -180,7 +180,8 @@ class ConsentTextAdmin(admin.ModelAdmin):
         return self.readonly_fields
 
     def has_delete_permission(self, request, obj=None):
-        return obj is None or not obj.is_used
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or not obj.is_used)
 
 
 @admin.register(Suppression)

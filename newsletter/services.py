@@ -63,6 +63,21 @@ def ip_throttle_allows(*, ip: str, now: datetime) -> bool:
     return allowed
 
 
+def _record_web_event(
+    subscriber: Subscriber, kind: str, *, now: datetime, ip: str, user_agent: str, **details
+) -> None:
+    """Evidence of something a person did on a page: when, from which IP, with which browser."""
+    ConsentEvent.objects.create(
+        subscriber=subscriber,
+        kind=kind,
+        created_at=now,
+        channel=ConsentEvent.Channel.WEB,
+        ip_address=ip or None,
+        user_agent=user_agent[:500],
+        **details,
+    )
+
+
 @transaction.atomic
 def subscription_request(
     *, email: str, consent_text: ConsentText, ip: str, user_agent: str, page: str
@@ -88,13 +103,12 @@ def subscription_request(
     subscriber.status = Subscriber.Status.PENDING
     subscriber.requested_at = now
     subscriber.save(update_fields=["status", "requested_at"])
-    ConsentEvent.objects.create(
-        subscriber=subscriber,
-        kind=ConsentEvent.Kind.SIGNUP_REQUESTED,
-        created_at=now,
-        channel=ConsentEvent.Channel.WEB,
-        ip_address=ip or None,
-        user_agent=user_agent[:500],
+    _record_web_event(
+        subscriber,
+        ConsentEvent.Kind.SIGNUP_REQUESTED,
+        now=now,
+        ip=ip,
+        user_agent=user_agent,
         page=page[:500],
         consent_text=consent_text,
     )
@@ -166,13 +180,8 @@ def subscription_confirm(
     subscriber.confirmed_at = now
     subscriber.confirm_token_used_at = now
     subscriber.save(update_fields=["status", "confirmed_at", "confirm_token_used_at"])
-    ConsentEvent.objects.create(
-        subscriber=subscriber,
-        kind=ConsentEvent.Kind.CONFIRMED,
-        created_at=now,
-        channel=ConsentEvent.Channel.WEB,
-        ip_address=ip or None,
-        user_agent=user_agent[:500],
+    _record_web_event(
+        subscriber, ConsentEvent.Kind.CONFIRMED, now=now, ip=ip, user_agent=user_agent
     )
     # A fresh double opt-in lifts an earlier unsubscribe or erasure.
     Suppression.objects.filter(address_hash=tokens.address_hash(subscriber.email)).delete()

@@ -148,3 +148,13 @@ def test_a_used_consent_text_is_read_only_in_the_admin(admin_client, subscribers
     added = admin_client.post("/admin/newsletter/consenttext/add/", {"text": "Neue Fassung."})
     assert added.status_code == 302
     assert ConsentText.objects.current().text == "Neue Fassung."
+
+
+def test_deleting_an_unused_consent_text_needs_the_delete_permission(staff_client):
+    draft = ConsentText.objects.create(text="Entwurf")
+    client = staff_client("view_consenttext", "change_consenttext")
+
+    response = client.post(f"/admin/newsletter/consenttext/{draft.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 403
+    assert ConsentText.objects.filter(pk=draft.pk).exists()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.utils.html import escape
 
 from newsletter.mail import CONFIRMATION_TEMPLATE, unsubscribe_url
 from newsletter.models import ConsentEvent, ConsentText, ImmutableRecordError, Subscriber
@@ -94,3 +95,13 @@ def test_erasure_keeps_an_erased_event_that_names_nobody(confirmed_subscriber):
     assert event.subscriber is None
     assert event.actor == "redaktion"
     assert "leserin" not in str(ConsentEvent.objects.values().get())
+
+
+def test_cached_pages_show_a_new_consent_text_at_once(client, consent_text):
+    assert escape(consent_text.text) in client.get("/").content.decode()
+
+    newer = ConsentText.objects.create(text="Ja, ich will den Newsletter (Fassung 2).")
+
+    page = client.get("/").content.decode()
+    assert newer.text in page
+    assert f'name="consent_version" value="{newer.version}"' in page

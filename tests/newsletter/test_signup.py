@@ -226,3 +226,10 @@ def test_another_ip_is_not_affected_by_a_blocked_one(sign_up, settings):
         "a@example.de",
         "c@example.de",
     ]
+
+
+def test_signup_runs_a_bounded_number_of_queries(sign_up, django_assert_max_num_queries):
+    sign_up("erste@example.de")
+
+    with django_assert_max_num_queries(13):
+        sign_up("zweite@example.de")
