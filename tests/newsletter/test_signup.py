@@ -68,7 +68,7 @@ def test_addresses_are_unique_whatever_their_case(sign_up, run_tasks):
         (
             {"email": "leserin(at)example.de"},
             "email",
-            "Bitte gib eine gültige E-Mail-Adresse ein, z. B. name@beispiel.de.",
+            "Bitte gib eine gültige E-Mail-Adresse ein, z. B. name@example.com.",
         ),
         (
             {"consent": ""},
