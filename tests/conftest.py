@@ -14,6 +14,10 @@ def _test_settings(settings, tmp_path):
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SECURE_SSL_REDIRECT = False
+    # Saving content invalidates cached pages when the transaction commits, which a test's
+    # transaction never does: the page cache is on only where a test turns it on
+    # (tests/karriere/test_pagecache.py).
+    settings.PAGECACHE_ENABLED = False
 
 
 @pytest.fixture(autouse=True)

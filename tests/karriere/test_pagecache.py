@@ -7,12 +7,19 @@ from django.contrib.auth import get_user_model
 from django.http import HttpResponse, HttpResponseNotFound
 from django.template import engines
 from django.test import Client
-from django.urls import path
+from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from articles.models import Article
+from articles.services import article_publish
+from comments.models import Comment
+from comments.services import comment_approve
 from karriere.pagecache import CSRF_PLACEHOLDER, bump_content_version, cache_page_for_readers
+from tests.factories import ArticleFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
+# The decorator's own tests run against the small views below; the last tests use the site's.
+with_test_views = pytest.mark.urls(__name__)
 
 PAGE = engines["django"].from_string(
     "<p>Aufruf {{ calls }} für {{ user.username|default:'Gast' }}</p>"
@@ -47,7 +54,8 @@ urlpatterns = [
 
 
 @pytest.fixture(autouse=True)
-def _fresh_render_log():
+def _cache_on(settings):
+    settings.PAGECACHE_ENABLED = True
     renders.clear()
 
 
@@ -57,6 +65,7 @@ def tokens_in(html: str) -> list[str]:
     )
 
 
+@with_test_views
 def test_second_anonymous_request_is_served_from_the_cache(client):
     first = client.get("/seite/")
     second = Client().get("/seite/")
@@ -66,6 +75,7 @@ def test_second_anonymous_request_is_served_from_the_cache(client):
     assert "Aufruf 1 für Gast" in second.content.decode()
 
 
+@with_test_views
 def test_different_query_strings_are_different_pages(client):
     client.get("/seite/?seite=1")
     client.get("/seite/?seite=2")
@@ -73,6 +83,7 @@ def test_different_query_strings_are_different_pages(client):
     assert len(renders) == 2
 
 
+@with_test_views
 def test_bumping_the_content_version_renders_the_page_afresh(client):
     client.get("/seite/")
     bump_content_version()
@@ -82,6 +93,7 @@ def test_bumping_the_content_version_renders_the_page_afresh(client):
     assert "Aufruf 2" in response.content.decode()
 
 
+@with_test_views
 def test_cached_page_carries_the_requesters_own_working_csrf_token():
     Client().get("/seite/")  # someone else fills the cache
     reader = Client(enforce_csrf_checks=True)
@@ -98,6 +110,7 @@ def test_cached_page_carries_the_requesters_own_working_csrf_token():
     assert response.content == b"angekommen"
 
 
+@with_test_views
 def test_token_from_a_cached_page_fails_with_another_readers_cookie():
     html = Client().get("/seite/").content.decode()
     other = Client(enforce_csrf_checks=True)
@@ -108,6 +121,7 @@ def test_token_from_a_cached_page_fails_with_another_readers_cookie():
     assert response.status_code == 403
 
 
+@with_test_views
 def test_first_reader_also_gets_a_working_token_and_cookie():
     reader = Client(enforce_csrf_checks=True)
 
@@ -118,6 +132,7 @@ def test_first_reader_also_gets_a_working_token_and_cookie():
     assert response.status_code == 200
 
 
+@with_test_views
 def test_staff_user_gets_a_fresh_page_and_does_not_fill_the_cache(client):
     staff = get_user_model().objects.create_user("redaktion", password="x", is_staff=True)
     client.get("/seite/")
@@ -132,6 +147,7 @@ def test_staff_user_gets_a_fresh_page_and_does_not_fill_the_cache(client):
     assert len(renders) == 2
 
 
+@with_test_views
 @pytest.mark.parametrize("cookie", ["messages", "karriere_eigene_kommentare"])
 def test_reader_with_something_personal_pending_gets_a_fresh_page(client, cookie):
     client.get("/seite/")
@@ -142,6 +158,7 @@ def test_reader_with_something_personal_pending_gets_a_fresh_page(client, cookie
     assert len(renders) == 2
 
 
+@with_test_views
 def test_bypass_cookie_names_come_from_the_settings(client, settings):
     settings.PAGECACHE_BYPASS_COOKIES = ["vorschau"]
     client.get("/seite/")
@@ -152,6 +169,16 @@ def test_bypass_cookie_names_come_from_the_settings(client, settings):
     assert len(renders) == 2
 
 
+@with_test_views
+def test_switched_off_cache_renders_every_request(client, settings):
+    settings.PAGECACHE_ENABLED = False
+    client.get("/seite/")
+    client.get("/seite/")
+
+    assert len(renders) == 2
+
+
+@with_test_views
 def test_error_pages_are_not_cached(client):
     client.get("/fehlt/")
     response = client.get("/fehlt/")
@@ -160,6 +187,7 @@ def test_error_pages_are_not_cached(client):
     assert len(renders) == 2
 
 
+@with_test_views
 def test_cached_page_costs_no_database_query(client, django_assert_num_queries):
     client.get("/seite/")
 
@@ -167,3 +195,69 @@ def test_cached_page_costs_no_database_query(client, django_assert_num_queries):
         response = Client().get("/seite/")
 
     assert response.status_code == 200
+
+
+# The site's reader pages: every change readers must see reaches the cached pages.
+
+
+def test_saving_an_article_updates_its_cached_page(client, django_capture_on_commit_callbacks):
+    article = ArticleFactory(title="Alter Titel")
+    assert "Alter Titel" in client.get(article.get_absolute_url()).content.decode()
+
+    article.title = "Neuer Titel"
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Neuer Titel" in html
+    assert "Alter Titel" not in html
+
+
+def test_publishing_an_article_puts_it_on_the_cached_home_page_and_feed(
+    client, django_capture_on_commit_callbacks
+):
+    ArticleFactory(title="Schon da")
+    draft = ArticleFactory(title="Frisch veröffentlicht", status=Article.Status.DRAFT)
+    for url in ("/", "/feed/", "/sitemap.xml"):
+        assert draft.slug not in client.get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article_publish(article=draft)
+
+    assert "Frisch veröffentlicht" in client.get("/").content.decode()
+    assert "Frisch veröffentlicht" in client.get("/feed/").content.decode()
+    assert draft.slug in client.get("/sitemap.xml").content.decode()
+
+
+def test_approving_a_comment_shows_it_on_the_cached_article_page(
+    client, admin_user, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory()
+    comment = Comment.objects.create(
+        article=article, name="Lea", email="lea@example.com", text="Sehr hilfreich, danke!"
+    )
+    assert "Sehr hilfreich" not in client.get(article.get_absolute_url()).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_approve(comment=comment, moderator=admin_user)
+
+    assert "Sehr hilfreich" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_comment_form_on_a_cached_article_page_accepts_the_readers_token(
+    django_capture_on_commit_callbacks,
+):
+    article = ArticleFactory()
+    Client().get(article.get_absolute_url())  # another reader fills the cache
+    reader = Client(enforce_csrf_checks=True)
+
+    html = reader.get(article.get_absolute_url()).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    response = reader.post(
+        reverse("comments:post", kwargs={"article_id": article.pk}),
+        {"csrfmiddlewaretoken": token, "name": "", "email": "", "text": ""},
+    )
+
+    # The form comes back with its German error messages, not Django's 403 page.
+    assert response.status_code == 200
+    assert "Bitte" in response.content.decode()
