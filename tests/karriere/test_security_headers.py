@@ -181,7 +181,11 @@ def test_reader_pages_contain_nothing_the_policy_would_block(client):
     article = ArticleFactory()
     pages = [
         "/",
+        article.get_absolute_url(),
         article.category.get_absolute_url(),
+        article.authors.get().get_absolute_url(),
+        "/suche/?q=Bewerbung",
+        "/newsletter/",
         "/gibt-es-nicht/",
     ]
     for path in pages:
