@@ -23,7 +23,7 @@ from articles.models import Article, Author, Category, SlugRedirect
 from karriere.net import client_ip
 
 PAGE_SIZE = 12
-RELATED_COUNT = 3
+RELATED_COUNT = 4
 SEARCH_MAX_LENGTH = 100
 
 

@@ -156,12 +156,13 @@ def test_related_articles_prefer_shared_tags_then_category_then_latest(client):
                               published_at=timezone.now() - timedelta(days=9))  # fmt: skip
     one_tag = ArticleFactory(title="Ein Schlagwort", tags=["Gehalt"])
     same_category = ArticleFactory(title="Gleiche Kategorie", category=category)
-    ArticleFactory(title="Irgendwas anderes", published_at=timezone.now() - timedelta(days=30))
+    unrelated = ArticleFactory(title="Irgendwas anderes")
+    ArticleFactory(title="Alt und fremd", published_at=timezone.now() - timedelta(days=30))
     html = html_of(client.get(article.get_absolute_url()))
     section = html.split('id="passende-artikel"')[1].split("</section>")[0]
-    positions = [section.index(a.title) for a in (two_tags, one_tag, same_category)]
+    positions = [section.index(a.title) for a in (two_tags, one_tag, same_category, unrelated)]
     assert positions == sorted(positions)
-    assert "Irgendwas anderes" not in section
+    assert "Alt und fremd" not in section  # four places, the newest unrelated one fills the last
 
 
 def test_related_articles_fall_back_to_the_latest(client):
