@@ -22,11 +22,12 @@ demo: migrate
 	$(BIN)/python manage.py demo_content
 	$(BIN)/python manage.py ensure_superuser
 
-# Web server and task worker together; Ctrl+C stops both.
+# Web server, task worker and the periodic-job scheduler together; Ctrl+C stops all three.
 run: demo
 	@echo "Karriere läuft auf http://127.0.0.1:$(PORT)/ (Admin: /admin/)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/python manage.py db_worker --queue-name '*' & \
+	$(BIN)/python manage.py run_periodic_jobs & \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

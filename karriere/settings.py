@@ -419,3 +419,11 @@ PAGECACHE_TIMEOUT = env_int("PAGECACHE_TIMEOUT", 300)
 # Readers with one of these cookies get a fresh page: a pending Django message, and their own
 # comment awaiting moderation (comments/views.py: PENDING_COOKIE).
 PAGECACHE_BYPASS_COOKIES = ["messages", "karriere_eigene_kommentare"]
+
+# --- periodic jobs ------------------------------------------------------------------------
+# `manage.py run_periodic_jobs` enqueues these tasks for the worker (name: task, seconds).
+PERIODIC_JOBS = {
+    "flush_view_counts": ("articles.tasks.flush_view_counts", VIEW_COUNT_FLUSH_SECONDS),
+    "erase_comment_client_data": ("comments.tasks.erase_comment_client_data", 3600),
+    "purge_unconfirmed_signups": ("newsletter.tasks.purge_unconfirmed", 3600),
+}
