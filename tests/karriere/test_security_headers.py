@@ -85,6 +85,15 @@ def test_reader_page_sends_the_strict_policy_and_security_headers(client, produc
     assert "geolocation=()" in response["Permissions-Policy"]
 
 
+def test_a_reader_page_from_the_page_cache_carries_the_same_headers(client, production):
+    ArticleFactory()
+    first = client.get("/", **production)
+    cached = client.get("/", **production)
+    for name in ("Content-Security-Policy", "Permissions-Policy", "Strict-Transport-Security"):
+        assert cached[name] == first[name], name
+    assert "'unsafe-inline'" not in cached["Content-Security-Policy"]
+
+
 def test_not_found_page_and_flatpages_get_the_reader_policy_too(client, production):
     response = client.get("/gibt-es-nicht/", **production)
     assert response.status_code == 404
