@@ -4,6 +4,17 @@ import pytest
 from django.core.management import call_command
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    # SQLite's in-memory test database fails a second writer at once ("table is locked");
+    # a file database waits like the embedded default does, so concurrency tests run on both.
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.db")
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     # Fast hashing, plain static files (no manifest needed), uploads in a throwaway folder.

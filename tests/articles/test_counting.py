@@ -397,10 +397,6 @@ def _send_concurrently(article: Article, visitors: range) -> list[int]:
 
 @pytest.mark.django_db(transaction=True)
 def test_200_concurrent_visitors_count_exactly_200_and_their_repeats_nothing(store):
-    if connection.vendor == "sqlite":
-        # The SQLite test database is in memory with a shared cache, where a second writer
-        # fails with "table is locked" at once instead of waiting as on a file database.
-        pytest.skip("concurrent writers need PostgreSQL (or a file database)")
     article = ArticleFactory()
 
     assert _send_concurrently(article, range(200)) == [204] * 200

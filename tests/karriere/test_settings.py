@@ -20,18 +20,23 @@ PRODUCTION_ENV = {
 }
 
 
-def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+def run(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """Run Python in a fresh process with only the given settings variables."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     clean.pop("REDIS_URL", None)
     clean.pop("EMAIL_HOST", None)
     return subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, *args],
         cwd=ROOT,
         env={**clean, "DJANGO_SETTINGS_MODULE": "karriere.settings", **env},
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    return run("-c", code, **env)
 
 
 def read_settings(*names: str, **env: str) -> dict:
@@ -93,21 +98,14 @@ def test_email_host_switches_to_smtp():
 
 @pytest.mark.parametrize("secret", ["", "short", "django-insecure-karriere-local-development-only"])
 def test_production_refuses_to_start_without_a_real_secret_key(secret):
-    result = run_python(
-        "import django; django.setup()", DJANGO_DEBUG="false", DJANGO_SECRET_KEY=secret
+    result = run(
+        "-c", "import django; django.setup()", DJANGO_DEBUG="false", DJANGO_SECRET_KEY=secret
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
 def test_production_settings_pass_check_deploy_without_warnings():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env={**os.environ, **PRODUCTION_ENV},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run("manage.py", "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
