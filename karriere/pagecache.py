@@ -22,9 +22,11 @@ from django.utils.crypto import get_random_string
 
 CONTENT_VERSION_KEY = "karriere:content-version"
 CSRF_PLACEHOLDER = "__karriere_pagecache_csrf__"
-# A masked CSRF token as get_token() writes it into a page.
+_PLACEHOLDER = CSRF_PLACEHOLDER.encode()
+# A masked CSRF token as get_token() writes it into a page. Pages are kept as bytes, so a
+# cache hit never decodes or encodes the page (a sitemap can be megabytes).
 _MASKED_TOKEN = re.compile(
-    rf"(?<![A-Za-z0-9])[A-Za-z0-9]{{{2 * CSRF_SECRET_LENGTH}}}(?![A-Za-z0-9])"
+    rb"(?<![A-Za-z0-9])[A-Za-z0-9]{%d}(?![A-Za-z0-9])" % (2 * CSRF_SECRET_LENGTH)
 )
 # Cached pages are rendered against this secret instead of the reader's; it never leaves the
 # process, and the tokens made from it are swapped for the placeholder before storing.
@@ -108,33 +110,32 @@ def _render_with_placeholder(view, request, *args, **kwargs) -> tuple[HttpRespon
         meta.update(saved)
     if response.streaming:
         return response, {}
-    charset = response.charset
-    content = _MASKED_TOKEN.sub(_placeholder_for_render_token, response.content.decode(charset))
+    content = _MASKED_TOKEN.sub(_placeholder_for_render_token, response.content)
     headers = {name: value for name, value in response.headers.items() if name != "Content-Length"}
-    return response, {"content": content, "headers": headers, "charset": charset}
+    return response, {"content": content, "headers": headers}
 
 
 def _with_readers_token(request: HttpRequest, response: HttpResponse, entry: dict) -> HttpResponse:
-    if entry and CSRF_PLACEHOLDER in entry["content"]:
+    if entry and _PLACEHOLDER in entry["content"]:
         response.content = _content_for(request, entry)
     return response
 
 
 def _placeholder_for_render_token(match: re.Match) -> str:
     token = match.group(0)
-    return CSRF_PLACEHOLDER if unmask_csrf_token(token) == _RENDER_SECRET else token
+    return _PLACEHOLDER if unmask_csrf_token(token.decode()) == _RENDER_SECRET else token
 
 
 def _content_for(request: HttpRequest, entry: dict) -> bytes:
     content = entry["content"]
-    if CSRF_PLACEHOLDER in content:
+    if _PLACEHOLDER in content:
         # get_token() also makes CsrfViewMiddleware set (or refresh) the reader's cookie.
-        content = content.replace(CSRF_PLACEHOLDER, get_token(request))
-    return content.encode(entry["charset"])
+        content = content.replace(_PLACEHOLDER, get_token(request).encode())
+    return content
 
 
 def _response_from_entry(request: HttpRequest, entry: dict) -> HttpResponse:
-    response = HttpResponse(_content_for(request, entry), charset=entry["charset"])
+    response = HttpResponse(_content_for(request, entry))
     for name, value in entry["headers"].items():
         response.headers[name] = value
     return response
