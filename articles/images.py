@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -10,12 +11,15 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from PIL import Image
 
 # Raster formats browsers show everywhere. SVG is never accepted: it can carry scripts.
 ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 RENDITION_WIDTHS = (400, 800, 1200)
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
 
 
 def validate_image_upload(file) -> None:
@@ -82,3 +86,24 @@ def make_renditions(storage: Storage, name: str) -> dict:
             item[ext] = storage.save(target_name, ContentFile(buffer.getvalue()))
         sources.append(item)
     return {"width": width, "height": height, "sources": sources}
+
+
+@deconstructible
+class RandomImageName:
+    """``upload_to`` for images: a random name in ``folder/YYYY/MM/``.
+
+    Names then say nothing about people or drafts, and the stored extension is always an image
+    one: the web server picks the content type from it, so a (validated) image uploaded as
+    ``bild.html`` must not be stored under that name.
+    """
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+
+    def __call__(self, instance, filename: str) -> str:
+        suffix = PurePosixPath(filename).suffix.lower()
+        extension = suffix if suffix in IMAGE_SUFFIXES else ".jpg"
+        return f"{self.folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, RandomImageName) and other.folder == self.folder

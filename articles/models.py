@@ -13,7 +13,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from articles.images import make_renditions, validate_image_upload
+from articles.images import RandomImageName, make_renditions, validate_image_upload
 from articles.text import german_slugify, reading_time, sanitize_body
 from karriere.pagecache import bump_content_version
 
@@ -74,7 +74,10 @@ class Author(ContentVersionMixin, models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     bio = models.TextField(_("short bio"), blank=True)
     photo = models.ImageField(
-        _("photo"), upload_to="authors/", blank=True, validators=[validate_image_upload]
+        _("photo"),
+        upload_to=RandomImageName("authors"),
+        blank=True,
+        validators=[validate_image_upload],
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -169,7 +172,7 @@ class Article(models.Model):
     body = RichTextUploadingField(_("body"), blank=True)
     hero_image = models.ImageField(
         _("hero image"),
-        upload_to="articles/%Y/%m/",
+        upload_to=RandomImageName("articles"),
         blank=True,
         validators=[validate_image_upload],
     )

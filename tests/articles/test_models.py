@@ -192,3 +192,15 @@ def test_preview_token_finds_the_article_until_it_expires(settings):
         timezone.now() + timedelta(seconds=settings.ARTICLES_PREVIEW_MAX_AGE + 5)
     ):
         assert Article.from_preview_token(token) is None
+
+
+def test_uploaded_images_get_random_names_with_an_image_extension():
+    article = ArticleFactory()
+    article.hero_image.save("bewerbung-max-mustermann.html", ContentFile(jpeg_bytes()), save=True)
+    name = article.hero_image.name
+    assert name.startswith(f"articles/{timezone.now():%Y/%m}/")
+    assert name.endswith(".jpg")
+    assert "mustermann" not in name and ".html" not in name
+    other = ArticleFactory()
+    other.hero_image.save("bild.png", ContentFile(jpeg_bytes()), save=True)
+    assert other.hero_image.name.endswith(".png") and other.hero_image.name != name
