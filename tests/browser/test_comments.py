@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from comments.services import comment_submit
+from tests.browser.ui import assert_browser_refuses_to_send, send_without_browser_check
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,19 +37,8 @@ def test_reader_comment_waits_for_approval_and_only_its_author_sees_it(
     page.get_by_role("link", name=TITLE).first.click()
     send = page.get_by_role("button", name="Kommentar senden")
 
-    # Chromium's own check (the fields are `required`) stops the empty form before it leaves
-    # and puts the cursor into the first empty field.
-    posts = []
-    page.on(
-        "request", lambda request: posts.append(request) if "/kommentare/" in request.url else None
-    )
-    send.click()
-    expect(comments_of(page).get_by_label("Name")).to_be_focused()
-    assert posts == []
-    # The server's German messages are for browsers that do not check: switch the check off,
-    # as such a browser would, and send the empty form again.
-    send.evaluate("button => { button.form.noValidate = true; }")
-    send.click()
+    assert_browser_refuses_to_send(page, send, comments_of(page).get_by_label("Name"))
+    send_without_browser_check(send)
 
     alert = page.get_by_role("alert")
     expect(alert.get_by_text("Dein Kommentar wurde noch nicht gesendet")).to_be_visible()
