@@ -47,7 +47,15 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _render_article(request: HttpRequest, article: Article, *, preview: bool) -> HttpResponse:
+def render_article_page(
+    request: HttpRequest,
+    article: Article,
+    *,
+    preview: bool = False,
+    extra_context: dict | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The article page; the comments app uses it to show its form again with errors."""
     tags = list(article.tags.all())
     related = (
         Article.objects.published()
@@ -55,25 +63,27 @@ def _render_article(request: HttpRequest, article: Article, *, preview: bool) ->
         .related_to(article, tag_ids=[tag.pk for tag in tags])[:RELATED_COUNT]
     )
     context = {"article": article, "tags": tags, "related": related, "preview": preview}
-    response = render(request, "articles/article_detail.html", context)
+    response = render(
+        request, "articles/article_detail.html", {**context, **(extra_context or {})}, status=status
+    )
     if preview:
         response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 
-def _article_queryset():
+def article_page_queryset():
     return Article.objects.select_related("category").prefetch_related("authors", "tags")
 
 
 @require_GET
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = _article_queryset().published().filter(slug=slug).first()
+    article = article_page_queryset().published().filter(slug=slug).first()
     if article is None:
         redirect = SlugRedirect.objects.select_related("article").filter(old_slug=slug).first()
         if redirect and redirect.article.is_public:
             return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
         raise Http404(_("No article found."))
-    return _render_article(request, article, preview=False)
+    return render_article_page(request, article)
 
 
 @never_cache
@@ -83,8 +93,8 @@ def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff preview of any article, draft or scheduled, as readers will see it."""
     if not request.user.has_perm("articles.view_article"):
         raise PermissionDenied
-    article = get_object_or_404(_article_queryset().for_editor(request.user), pk=pk)
-    return _render_article(request, article, preview=True)
+    article = get_object_or_404(article_page_queryset().for_editor(request.user), pk=pk)
+    return render_article_page(request, article, preview=True)
 
 
 @never_cache
@@ -95,7 +105,7 @@ def article_shared_preview(request: HttpRequest, token: str) -> HttpResponse:
     article = Article.from_preview_token(token)
     if article is None:
         raise Http404(_("This preview link is invalid or has expired."))
-    return _render_article(request, article, preview=True)
+    return render_article_page(request, article, preview=True)
 
 
 @require_GET

@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
+from articles.views import article_page_queryset, render_article_page
 from comments.forms import CommentForm
 from comments.models import Comment, comments_open
 from comments.services import CommentRejected, CommentsClosed, comment_submit
@@ -46,15 +47,6 @@ def _remember_pending_comment(request: HttpRequest, response: HttpResponse, comm
     )
 
 
-def _article_page(request: HttpRequest, article: Article, form: CommentForm, status: int):
-    return render(
-        request,
-        "articles/article_detail.html",
-        {"article": article, "comment_form": form},
-        status=status,
-    )
-
-
 def _closed_page(request: HttpRequest, article: Article) -> HttpResponse:
     return render(
         request,
@@ -66,14 +58,12 @@ def _closed_page(request: HttpRequest, article: Article) -> HttpResponse:
 
 @require_POST
 def comment_post(request: HttpRequest, article_id: int) -> HttpResponse:
-    article = get_object_or_404(
-        Article.objects.published().select_related("category"), pk=article_id
-    )
+    article = get_object_or_404(article_page_queryset().published(), pk=article_id)
     if not comments_open(article):
         return _closed_page(request, article)
     form = CommentForm(request.POST, article=article)
     if not form.is_valid():
-        return _article_page(request, article, form, status=200)
+        return render_article_page(request, article, extra_context={"comment_form": form})
 
     awaiting = gettext("Thank you! Your comment will appear once a moderator has approved it.")
     if form.is_bot:
@@ -94,16 +84,13 @@ def comment_post(request: HttpRequest, article_id: int) -> HttpResponse:
             user_agent=request.headers.get("user-agent", ""),
             exempt_from_flood_control=request.user.is_staff,
         )
-    except CommentsClosed as closed:
-        return render(
-            request,
-            "comments/comments_closed.html",
-            {"article": article},
-            status=closed.status_code,
-        )
+    except CommentsClosed:
+        return _closed_page(request, article)
     except CommentRejected as rejected:
         form.add_error(None, rejected.message)
-        return _article_page(request, article, form, status=rejected.status_code)
+        return render_article_page(
+            request, article, extra_context={"comment_form": form}, status=rejected.status_code
+        )
 
     if comment.status == Comment.Status.APPROVED:
         messages.success(request, gettext("Thank you! Your comment has been published."))

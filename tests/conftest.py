@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.core.management import call_command
 
 
@@ -38,6 +41,13 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def clock():
+    """Frozen time that tests move on with ``clock.shift(seconds)``."""
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

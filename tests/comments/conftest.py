@@ -1,30 +1,12 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 import pytest
-import time_machine
 
 from tests.factories import ArticleFactory
 
 TIMESTAMP_FIELD = re.compile(r'name="timestamp" value="([^"]+)"')
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def run_tasks(run_tasks, monkeypatch):
-    # The worker closes "old" connections before each task; on PostgreSQL that closes the
-    # connection holding the test's transaction. Within a test the connection stays.
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
-    return run_tasks
 
 
 @pytest.fixture

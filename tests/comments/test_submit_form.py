@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from comments.models import Comment
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +99,13 @@ def test_comment_on_an_unpublished_article_is_404(client, article, post_comment)
 
 def test_get_on_the_comment_endpoint_is_not_allowed(client, article):
     assert client.get(f"/kommentare/{article.pk}/").status_code == 405
+
+
+def test_the_page_shown_again_with_errors_keeps_tags_and_related_articles(article, post_comment):
+    article.tags.set(["Gehalt"])
+    related = ArticleFactory(title="Gehaltsverhandlung für Profis", tags=["Gehalt"])
+    html = post_comment(article, name="").content.decode()
+    assert "Bitte gib deinen Namen ein." in html
+    assert 'href="/thema/gehalt/"' in html
+    assert "Folgende Artikel passen zum Thema" in html
+    assert related.title in html

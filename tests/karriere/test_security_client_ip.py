@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 import pytest
-import time_machine
 
 from comments.models import Comment
 from tests.factories import ArticleFactory
@@ -28,12 +26,6 @@ def send_comment(client, article, clock, *, email: str, forwarded: str, **extra)
         HTTP_X_FORWARDED_FOR=forwarded,
         **extra,
     )
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False) as traveller:
-        yield traveller
 
 
 def test_forged_x_forwarded_for_does_not_escape_the_comment_flood_limit(client, clock):

@@ -1,22 +1,14 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 import pytest
-import time_machine
 from django.core import mail
 
 from newsletter.models import ConsentText, Subscriber
 
 CONFIRM_LINK = re.compile(r"https?://[^/\s]+(/newsletter/bestaetigen/[^/\s]+/)")
 UNSUBSCRIBE_LINK = re.compile(r"https?://[^/\s]+(/newsletter/abmelden/[^/\s]+/)")
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
