@@ -24,14 +24,22 @@ demo: migrate
 
 # Web server, task worker and the periodic-job scheduler together; Ctrl+C stops all three.
 run: demo
-	@echo "Karriere läuft auf http://127.0.0.1:$(PORT)/ (Admin: /admin/)"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/python manage.py db_worker --queue-name '*' & \
-	$(BIN)/python manage.py run_periodic_jobs & \
+	@echo "Karriere läuft auf http://127.0.0.1:$(PORT)/ (Admin: /$(or $(ADMIN_URL),admin/))"
+	@$(BIN)/python manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
+	$(BIN)/python manage.py run_periodic_jobs & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Everything but the browser tests; and only those (Debian's Chromium, screenshots in
+# artifacts/screenshots/). Without /usr/bin/chromium they are skipped with a note.
+test-unit: install
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+test-browser: install
+	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
