@@ -425,7 +425,13 @@ PAGECACHE_BYPASS_COOKIES = ["messages", "karriere_eigene_kommentare"]
 # --- periodic jobs ------------------------------------------------------------------------
 # `manage.py run_periodic_jobs` enqueues these tasks for the worker (name: task, seconds).
 PERIODIC_JOBS = {
-    "flush_view_counts": ("articles.tasks.flush_view_counts", VIEW_COUNT_FLUSH_SECONDS),
     "erase_comment_client_data": ("comments.tasks.erase_comment_client_data", 3600),
     "purge_unconfirmed_signups": ("newsletter.tasks.purge_unconfirmed", 3600),
+    "prune_task_results": ("karriere.tasks.prune_task_results", 24 * 3600),
 }
+if VIEW_COUNT_REDIS_URL:
+    # Only the Redis store collects counts to move; the database store writes them at once.
+    PERIODIC_JOBS["flush_view_counts"] = (
+        "articles.tasks.flush_view_counts",
+        VIEW_COUNT_FLUSH_SECONDS,
+    )

@@ -30,8 +30,19 @@ def test_every_periodic_job_is_enqueued_once_per_interval(settings):
     ]
 
 
-def test_configured_jobs_run_in_the_worker(run_tasks):
+def test_configured_jobs_run_in_the_worker(run_tasks, settings):
     call_command("run_periodic_jobs", "--once", verbosity=0)
-    assert len(queued_task_paths()) == 3
+    assert len(queued_task_paths()) == len(settings.PERIODIC_JOBS)
     run_tasks()
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+
+
+def test_pruning_deletes_task_rows_a_day_after_they_finished(run_tasks, clock):
+    call_command("run_periodic_jobs", "--once", verbosity=0)
+    run_tasks()
+    finished = DBTaskResult.objects.count()
+    clock.shift(25 * 3600)
+    call_command("run_periodic_jobs", "--once", verbosity=0)
+    run_tasks()
+    # The old rows are gone; the new run's rows (the prune itself among them) are kept.
+    assert DBTaskResult.objects.count() == finished
