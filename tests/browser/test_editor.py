@@ -6,6 +6,7 @@ import io
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.factories import AuthorFactory, CategoryFactory
 
@@ -46,7 +47,7 @@ def test_editor_writes_previews_and_publishes_an_article(
         has=page.get_by_role("rowheader", name="Artikel", exact=True)
     ).get_by_role("link", name="Hinzufügen").click()
     page.get_by_label("Titel:", exact=True).fill(TITLE)
-    assert page.get_by_label("Kurzname (URL):").input_value() == SLUG
+    expect(page.get_by_label("Kurzname (URL):")).to_have_value(SLUG)
     page.get_by_label("Anreißer:").fill("Wer gut vorbereitet ist, verhandelt entspannter.")
 
     body = page.frame_locator('iframe[title^="WYSIWYG-Editor"]').locator("body")
@@ -57,7 +58,7 @@ def test_editor_writes_previews_and_publishes_an_article(
     body.type("Die eigene Marktlage kennen")
     body.press("Enter")
     body.type("Recherchiere Gehaltsspannen, bevor du eine Zahl nennst.")
-    assert body.get_by_role("heading", name="Die eigene Marktlage kennen", level=2).is_visible()
+    expect(body.get_by_role("heading", name="Die eigene Marktlage kennen", level=2)).to_be_visible()
 
     page.get_by_label("Titelbild:", exact=True).set_input_files(
         {"name": "verhandlung.png", "mimeType": "image/png", "buffer": png()}
@@ -66,7 +67,7 @@ def test_editor_writes_previews_and_publishes_an_article(
     pick_in_select2(page, "Kategorie:", "Gehalt", "Gehalt & Verhandlung")
     pick_in_select2(page, "Autoren:", "Schr", "Jana Schröder")
     page.get_by_label("Schlagwörter:").fill("Gehalt, Berufseinstieg")
-    assert page.get_by_label("Status:").input_value() == "draft"
+    expect(page.get_by_label("Status:")).to_have_value("draft")
     page.get_by_role("button", name="Sichern und weiter bearbeiten").click()
 
     page.get_by_text("erfolgreich hinzugefügt").wait_for()
@@ -79,11 +80,12 @@ def test_editor_writes_previews_and_publishes_an_article(
     with page.expect_popup() as popup:
         page.get_by_role("link", name="Vorschau", exact=True).click()
     preview = popup.value
-    assert preview.get_by_role("status").filter(has_text="Status: Entwurf").is_visible()
-    assert preview.get_by_role("heading", name=TITLE, level=1).is_visible()
-    assert preview.get_by_role("heading", name="Die eigene Marktlage kennen").is_visible()
-    assert preview.get_by_text("Recherchiere Gehaltsspannen").is_visible()
-    assert preview.get_by_role("img", name="Zwei Personen am Besprechungstisch").is_visible()
+    expect(preview.get_by_role("status").filter(has_text="Status: Entwurf")).to_be_visible()
+    expect(preview.get_by_role("heading", name=TITLE, level=1)).to_be_visible()
+    expect(preview.get_by_role("heading", name="Die eigene Marktlage kennen")).to_be_visible()
+    expect(preview.get_by_text("Recherchiere Gehaltsspannen")).to_be_visible()
+    expect(preview.get_by_role("img", name="Zwei Personen am Besprechungstisch")).to_be_visible()
+    assert_accessible(preview)
     preview.close()
 
     page.get_by_label("Status:").select_option(label="Veröffentlicht")
@@ -102,16 +104,18 @@ def test_editor_writes_previews_and_publishes_an_article(
 
     reader.goto("/")
     card = reader.get_by_role("article").filter(has=reader.get_by_role("link", name=TITLE))
-    assert card.get_by_text("5. März 2026").is_visible()
+    expect(card.get_by_text("5. März 2026")).to_be_visible()
     assert_accessible(reader)
     card.get_by_role("link", name="Gehalt & Verhandlung").click()
-    assert reader.get_by_role("heading", name="Gehalt & Verhandlung", level=1).is_visible()
+    expect(reader.get_by_role("heading", name="Gehalt & Verhandlung", level=1)).to_be_visible()
     card = reader.get_by_role("article").filter(has=reader.get_by_role("link", name=TITLE))
-    assert card.get_by_text("5. März 2026").is_visible()
+    expect(card.get_by_text("5. März 2026")).to_be_visible()
     assert_accessible(reader)
 
     card.get_by_role("link", name=TITLE).click()
-    assert reader.get_by_role("heading", name=TITLE, level=1).is_visible()
-    assert reader.get_by_role("link", name="Berufseinstieg").is_visible()
-    assert reader.get_by_role("link", name="Jana Schröder").is_visible()
+    expect(reader.get_by_role("heading", name=TITLE, level=1)).to_be_visible()
+    expect(reader.get_by_role("main").get_by_text("5. März 2026")).to_be_visible()
+    expect(reader.get_by_role("img", name="Zwei Personen am Besprechungstisch")).to_be_visible()
+    expect(reader.get_by_role("link", name="Berufseinstieg")).to_be_visible()
+    expect(reader.get_by_role("link", name="Jana Schröder")).to_be_visible()
     assert_accessible(reader)

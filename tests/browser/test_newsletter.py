@@ -41,8 +41,16 @@ def test_subscriber_confirms_by_mail_and_unsubscribes_by_mail(
     expect(page.get_by_text("Bitte setze das Häkchen")).to_be_visible()
     expect(page.get_by_label("E-Mail-Adresse")).to_have_value("leserin@example.de")
     assert_accessible(page)
-    page.get_by_label(CONSENT).check()
-    page.get_by_role("button", name="Anmelden").click()
+    # By keyboard: the honeypot field is not in the tab order.
+    page.get_by_label("E-Mail-Adresse").focus()
+    page.keyboard.press("Tab")
+    expect(page.get_by_label(CONSENT)).to_be_focused()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Hinweise zum Datenschutz")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Anmelden")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Fast geschafft")).to_be_visible()
     assert_accessible(page)
 
