@@ -1,7 +1,8 @@
 """Whole-page cache for anonymous readers, invalidated by a content version.
 
-Every cached page is keyed by ``content_version()``; saving an article, approving a comment or
-publishing calls ``bump_content_version()``, so no stale page survives a change. Cached HTML
+Every cached page carries the ``content_version()`` it was rendered at and is served only
+while that is still the version; saving an article, approving a comment or publishing calls
+``bump_content_version()``, so no stale page survives a change. Cached HTML
 holds a placeholder where the CSRF token was, and each reader gets their own token (and
 cookie) on the way out, so the forms on cached pages keep working.
 """
@@ -63,12 +64,17 @@ def cache_page_for_readers(view: Callable[..., HttpResponse]) -> Callable[..., H
         if not _is_anonymous_read(request):
             return view(request, *args, **kwargs)
         key = _cache_key(request)
-        entry = cache.get(key)
-        if entry is None:
+        # The version and the page in one round trip: a hit costs a single MGET.
+        found = cache.get_many([CONTENT_VERSION_KEY, key])
+        version = found.get(CONTENT_VERSION_KEY) or content_version()
+        entry = found.get(key)
+        if entry is None or entry["version"] != version:
             response, entry = _render_with_placeholder(view, request, *args, **kwargs)
             if response.status_code != 200 or response.streaming or response.cookies:
                 # Not a page every reader may share (error, redirect, personal cookie).
                 return _with_readers_token(request, response, entry)
+            # The version read before rendering: a change made meanwhile makes it stale.
+            entry["version"] = version
             cache.set(key, entry, settings.PAGECACHE_TIMEOUT)
         # The first reader gets the page the same way as everyone after.
         return _response_from_entry(request, entry)
@@ -87,8 +93,7 @@ def _is_anonymous_read(request: HttpRequest) -> bool:
 
 def _cache_key(request: HttpRequest) -> str:
     url = f"{request.get_host()}{request.get_full_path()}|{getattr(request, 'LANGUAGE_CODE', '')}"
-    digest = hashlib.sha256(url.encode()).hexdigest()
-    return f"karriere:page:{content_version()}:{digest}"
+    return "karriere:page:" + hashlib.sha256(url.encode()).hexdigest()
 
 
 def _render_with_placeholder(view, request, *args, **kwargs) -> tuple[HttpResponse, dict]:

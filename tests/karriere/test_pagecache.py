@@ -41,6 +41,14 @@ def missing(request):
     return HttpResponseNotFound("<p>Nicht gefunden</p>")
 
 
+@cache_page_for_readers
+def changing(request):
+    renders.append(request.path)
+    if len(renders) == 1:
+        bump_content_version()  # an editor saves while this page renders
+    return HttpResponse(f"Stand {len(renders)}")
+
+
 @require_POST
 def submit(request):
     return HttpResponse("angekommen")
@@ -49,6 +57,7 @@ def submit(request):
 urlpatterns = [
     path("seite/", page),
     path("fehlt/", missing),
+    path("wechselt/", changing),
     path("senden/", submit),
 ]
 
@@ -91,6 +100,16 @@ def test_bumping_the_content_version_renders_the_page_afresh(client):
 
     assert len(renders) == 2
     assert "Aufruf 2" in response.content.decode()
+
+
+@with_test_views
+def test_page_rendered_while_the_content_changed_is_not_served_again(client):
+    client.get("/wechselt/")
+    second = client.get("/wechselt/")
+    third = client.get("/wechselt/")
+
+    assert second.content == third.content == b"Stand 2"
+    assert len(renders) == 2
 
 
 @with_test_views
