@@ -16,12 +16,15 @@ from bench import run
 def main() -> None:
     url = sys.argv[1]
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 20
-    os.environ.update(run.django_env("karriere_bench_small", str(run.STATIC_ROOT)))
+    os.environ.update(
+        run.django_env("karriere_bench_small", str(run.STATIC_ROOT), port=run.PORTS["small"])
+    )
     import django
 
     django.setup()
     from django.test import Client
     from pyinstrument import Profiler
+    from pyinstrument.renderers import ConsoleRenderer
 
     client = Client(HTTP_USER_AGENT=run.BROWSER_UA)
     client.cookies["bench-nocache"] = "1"
@@ -32,6 +35,10 @@ def main() -> None:
             response = client.get(url)
     print(f"{url}: HTTP {response.status_code}, {count} requests")
     print(profiler.output_text(unicode=True, color=False, show_all=False))
+    # Where the time goes regardless of the call path (own time per function).
+    print(
+        profiler.output(ConsoleRenderer(unicode=True, color=False, flat=True, show_all=True))[:6000]
+    )
 
 
 if __name__ == "__main__":

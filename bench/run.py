@@ -40,7 +40,7 @@ STATIC_ROOT = DATA / "static"
 HITCOUNT_REQUIREMENT = "django-hitcount==1.3.5"
 PG = "postgres://postgres@127.0.0.1:5432"
 REDIS_URL = "redis://127.0.0.1:6379/7"
-PORTS = {"karriere": 8765, "hitcount": 8766, "wagtail": 8767}
+PORTS = {"small": 8765, "large": 8766, "hitcount": 8767, "wagtail": 8768}
 SEED_VERSION = "1"
 BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 # wrk runs on the same two cores as gunicorn: one thread, few connections.
@@ -162,7 +162,7 @@ def redis_flush() -> None:
 # --- Django processes ---------------------------------------------------------------------
 
 
-def django_env(database: str, static_root: str, **extra: str) -> dict[str, str]:
+def django_env(database: str, static_root: str, *, port: int, **extra: str) -> dict[str, str]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -176,7 +176,7 @@ def django_env(database: str, static_root: str, **extra: str) -> dict[str, str]:
         "REDIS_URL": REDIS_URL,
         "CACHE_KEY_PREFIX": f"bench-{database}",
         "BENCH_STATIC_ROOT": static_root,
-        "SITE_URL": f"http://127.0.0.1:{PORTS['karriere']}",
+        "SITE_URL": f"http://127.0.0.1:{port}",
         # The load generator posts comments at once; every other rule stays as in production.
         "COMMENTS_MIN_SUBMIT_SECONDS": "0",
         "PYTHONPATH": str(ROOT),
@@ -321,61 +321,109 @@ def beacon_args() -> tuple[str, ...]:
     return ("view", "text/plain", f"User-Agent: {BROWSER_UA}", "Sec-Fetch-Site: same-origin")
 
 
-def run_set(set_name: str, static_root: str, peers: bool) -> tuple[SetRun, list[Result]]:
+def prepare_set(set_name: str, static_root: str) -> tuple[dict, dict]:
+    """Seed (or reuse) the set's database; return its environment and endpoints."""
     database = f"karriere_bench_{set_name}"
     key = seed_key(set_name)
-    env = django_env(database, static_root)
+    env = django_env(database, static_root, port=PORTS[set_name])
     seed_needed = ensure_database(database, key)
     log(f"{set_name}: {'seeding' if seed_needed else 'reusing'} {database}")
     started = time.monotonic()
     command = [sys.executable, "-m", "bench.prepare", "--set", set_name]
     prepared = run_prepared(command + (["--seed", key] if seed_needed else []), env)
     log(f"{set_name}: prepared in {time.monotonic() - started:.0f} s")
+    return env, prepared
+
+
+def measure_sets(sets: list[str], static_root: str, peers: bool) -> tuple[list[SetRun], list]:
+    """All sets' servers run side by side and each endpoint is loaded on one set right after
+    the other, so a change in the machine's load hits both figures of a growth ratio alike."""
     redis_flush()
-    run = SetRun(set_name)
+    setup = {name: prepare_set(name, static_root) for name in sets}
+    runs = {name: SetRun(name) for name in sets}
     hot: list[Result] = []
-    base = f"http://127.0.0.1:{PORTS['karriere']}"
-    pages = prepared["pages"]
-    with gunicorn(
-        ROOT / ".venv/bin", "karriere.wsgi", PORTS["karriere"], env, probe=pages["ceiling"]
-    ) as rss:
-        run.ceiling_runs.append(measure("ceiling", base + pages["ceiling"], 200).rps)
-        for name in ("home", "article", "category", "tag", "author", "search", "feed", "sitemap"):
-            if pages.get(name):
-                url = base + pages[name]
-                run.results[name] = measure(name, url, 200, queries=_queries(prepared, name))
-        run.results["article_uncached"] = measure(
-            "article_uncached",
-            base + pages["article"],
-            200,
-            headers={"Cookie": "bench-nocache=1"},
-            queries=_queries(prepared, "article"),
-        )
-        if prepared.get("count_url"):
-            run.results["count_view"] = measure(
-                "count_view",
-                base + prepared["count_url"],
-                204,
-                method="POST",
-                body=b"view",
-                headers={"Content-Type": "text/plain", "User-Agent": BROWSER_UA},
-                script="post.lua",
-                args=beacon_args(),
-                queries=_queries(prepared, "count_view"),
+    with contextlib.ExitStack() as stack:
+        rss = {}
+        for name, (env, prepared) in setup.items():
+            server = gunicorn(
+                ROOT / ".venv/bin",
+                "karriere.wsgi",
+                PORTS[name],
+                env,
+                probe=prepared["pages"]["ceiling"],
             )
-        if prepared.get("comment_url"):
-            run.results["comment_post"] = measure_comment(base, prepared)
-        run.ceiling_runs.append(measure("ceiling (again)", base + pages["ceiling"], 200).rps)
+            rss[name] = stack.enter_context(server)
+
+        def each(label: str, measure_one) -> None:
+            for name, (_, prepared) in setup.items():
+                base = f"http://127.0.0.1:{PORTS[name]}"
+                result = measure_one(base, prepared)
+                if result is not None:
+                    result.name = label
+                    runs[name].results[label] = result
+
+        def ceiling(base: str, prepared: dict) -> None:
+            url = base + prepared["pages"]["ceiling"]
+            runs[_set_of(base)].ceiling_runs.append(measure("ceiling", url, 200).rps)
+
+        each("ceiling", ceiling)
+        for page in ("home", "article", "category", "tag", "author", "search", "feed", "sitemap"):
+            each(page, lambda base, prepared, page=page: measure_page(base, prepared, page))
+        each("article_uncached", measure_uncached_article)
+        each("count_view", measure_count_view)
+        each("comment_post", measure_comment)
+        each("ceiling", ceiling)
         if peers:
-            hot = measure_hot_article(base, prepared)
-        run.peak_rss_mb = rss()
-    run.ceiling = sum(run.ceiling_runs) / len(run.ceiling_runs)
+            first = sets[0]
+            hot = measure_hot_article(f"http://127.0.0.1:{PORTS[first]}", setup[first][1])
+        for name in sets:
+            runs[name].peak_rss_mb = rss[name]()
+    for run in runs.values():
+        run.ceiling = sum(run.ceiling_runs) / len(run.ceiling_runs)
     if peers:
-        hot += measure_peers(base, prepared, static_root, env)
-    return run, hot
+        hot += measure_peers(setup[sets[0]][1], static_root)
+    return list(runs.values()), hot
 
 
-def measure_comment(base: str, prepared: dict) -> Result:
+def _set_of(base: str) -> str:
+    port = int(base.rsplit(":", 1)[1])
+    return next(name for name, number in PORTS.items() if number == port)
+
+
+def measure_page(base: str, prepared: dict, page: str, headers=None, cached=True) -> Result | None:
+    url = prepared["pages"].get(page)
+    if not url:
+        return None
+    found = prepared["queries"].get(page, {})
+    queries = f"{found['queries']} / {found['cached']}" if cached else str(found.get("queries"))
+    return measure(page, base + url, 200, headers=headers, queries=queries)
+
+
+def measure_uncached_article(base: str, prepared: dict) -> Result | None:
+    # The cookie is a bypass cookie only in bench settings: the view runs on every request.
+    headers = {"Cookie": "bench-nocache=1"}
+    return measure_page(base, prepared, "article", headers=headers, cached=False)
+
+
+def measure_count_view(base: str, prepared: dict) -> Result | None:
+    if not prepared.get("count_url"):
+        return None
+    return measure(
+        "count_view",
+        base + prepared["count_url"],
+        204,
+        method="POST",
+        body=b"view",
+        headers={"Content-Type": "text/plain", "User-Agent": BROWSER_UA},
+        script="post.lua",
+        args=beacon_args(),
+        queries=_queries(prepared, "count_view"),
+    )
+
+
+def measure_comment(base: str, prepared: dict) -> Result | None:
+    if not prepared.get("comment_url"):
+        return None
     fields = {**prepared["comment_fields"], "name": "Leserin {n}", "url": "", "phone": ""}
     fields["email"] = f"bench-{secrets.token_hex(4)}-{{n}}@example.com"
     fields["text"] = "Danke für den Artikel, das hilft mir bei der Bewerbung ({n})."
@@ -433,12 +481,14 @@ def measure_hot_article(base: str, prepared: dict) -> list[Result]:
     ]
 
 
-def measure_peers(base: str, prepared: dict, static_root: str, env: dict) -> list[Result]:
+def measure_peers(prepared: dict, static_root: str) -> list[Result]:
     results = []
     # django-hitcount: this project plus hitcount in its own virtualenv and database.
     hit_bin = ensure_venv(HITCOUNT_ENV, "-c", "requirements.lock", "-e", ".", HITCOUNT_REQUIREMENT)
     ensure_database("karriere_bench_hitcount", None)
-    hit_env = django_env("karriere_bench_hitcount", static_root, BENCH_HITCOUNT="1")
+    hit_env = django_env(
+        "karriere_bench_hitcount", static_root, port=PORTS["hitcount"], BENCH_HITCOUNT="1"
+    )
     hit = run_prepared([str(hit_bin / "python"), "-m", "bench.prepare", "--hitcount"], hit_env)
     port = PORTS["hitcount"]
     with gunicorn(hit_bin, "karriere.wsgi", port, hit_env, probe="/bench/ceiling/"):
@@ -497,6 +547,10 @@ def ratio(a: float | None, b: float | None) -> str:
     return "–" if not a or not b else f"{a / b:.2f}"
 
 
+def load_average() -> str:
+    return Path("/proc/loadavg").read_text().split(" ", 1)[0]
+
+
 def machine() -> str:
     memory = next(x for x in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in x)
     gib = int(memory.split()[1]) / 1024 / 1024
@@ -524,13 +578,15 @@ def commit() -> str:
     return head + (" (with uncommitted changes)" if dirty else "")
 
 
-def report(runs: list[SetRun], hot: list[Result]) -> str:
+def report(runs: list[SetRun], hot: list[Result], load: tuple[str, str]) -> str:
     lines = [
         "# Benchmark results",
         "",
         f"- Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
         f"- Machine: {machine()}",
         f"- Commit: {commit()}",
+        f"- Load average (1 min) at start / end: {load[0]} / {load[1]} on {os.cpu_count()} cores "
+        "(anything above about 1 means other work shared the machine)",
         f"- Setup: gunicorn 2 sync workers, PostgreSQL + Redis, DEBUG off; wrk -t1 -c{READERS} "
         f"-d{DURATION}s per endpoint after {WARMUP} s warm-up "
         f"(-c{HOT_CLIENTS} for the hot article)",
@@ -628,21 +684,17 @@ def main() -> None:
     peers = os.environ.get("BENCH_PEERS", "1") != "0"
     DATA.mkdir(exist_ok=True)
     static_root = str(STATIC_ROOT)
-    started = time.monotonic()
+    started, load_at_start = time.monotonic(), load_average()
     log("collectstatic into " + static_root)
-    env = django_env("karriere_bench_small", static_root)
+    env = django_env("karriere_bench_small", static_root, port=PORTS["small"])
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         env=env,
         cwd=ROOT,
         check=True,
     )
-    runs, hot = [], []
-    for index, set_name in enumerate(sets):
-        run, set_hot = run_set(set_name, static_root, peers and index == 0)
-        runs.append(run)
-        hot += set_hot
-    text = report(runs, hot)
+    runs, hot = measure_sets(sets, static_root, peers)
+    text = report(runs, hot, (load_at_start, load_average()))
     print("\n" + text)
     (BENCH / "RESULTS.md").write_text(text)
     log(f"done in {time.monotonic() - started:.0f} s; written to bench/RESULTS.md")
