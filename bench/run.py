@@ -675,7 +675,70 @@ def report(runs: list[SetRun], hot: list[Result], load: tuple[str, str]) -> str:
                         f"| {label} | {fmt(result.rps)} | {fmt(result.p50_ms, 1)} | "
                         f"{fmt(result.p99_ms, 1)} | {ratio(result.rps, wagtail.rps)} |"
                     )
+    lines += ["", "## Goals (bench/FINDINGS.md explains the gaps)", ""]
+    lines += goals(runs, hot)
     return "\n".join(lines) + "\n"
+
+
+def goals(runs: list[SetRun], hot: list[Result]) -> list[str]:
+    """The issue's goals, each with the figure it is judged by."""
+    by_set = {run.name: run for run in runs}
+    by_hot = {r.name: r for r in hot}
+    rows = ["| Goal | Figure | Met |", "|---|---:|:---:|"]
+
+    def add(goal: str, value: float | None, target: float) -> None:
+        met = "–" if value is None else ("yes" if value >= target else "**no**")
+        rows.append(f"| {goal} | {'–' if value is None else f'{value:.2f}'} | {met} |")
+
+    def times_ceiling(run: SetRun, name: str) -> float | None:
+        result = run.results.get(name)
+        return result.rps / run.ceiling if result and result.rps and run.ceiling else None
+
+    def rps(result: Result | None) -> float | None:
+        return result.rps if result else None
+
+    for run in runs:
+        for name in ("article", "home", "category", "tag", "feed", "sitemap"):
+            add(f"{name} ≥ 0.5 × ceiling ({run.name})", times_ceiling(run, name), 0.5)
+        add(f"count_view ≥ 0.8 × ceiling ({run.name})", times_ceiling(run, "count_view"), 0.8)
+    for run in runs:
+        article = run.results.get("article")
+        queries = int(article.queries.split("/")[0]) if article and article.queries else None
+        met = "–" if queries is None else ("yes" if queries <= 8 else "**no**")
+        rows.append(f"| article SQL queries uncached ≤ 8 ({run.name}) | {queries} | {met} |")
+    if len(runs) > 1:
+        same = all(
+            len({run.results[name].queries for run in runs if name in run.results}) == 1
+            for name in PAGE_ROWS
+        )
+        rows.append(
+            f"| SQL queries per page the same on every set | | {'yes' if same else '**no**'} |"
+        )
+    if "large" in by_set:
+        add("search ≥ 0.25 × ceiling (large)", times_ceiling(by_set["large"], "search"), 0.25)
+    if "small" in by_set and "large" in by_set:
+        for name in PAGE_ROWS:
+            small, large = by_set["small"].results.get(name), by_set["large"].results.get(name)
+            if rps(small) and rps(large):
+                add(f"{name}: large ≥ 0.8 × small", large.rps / small.rps, 0.8)
+    count = rps(by_hot.get("count_view (32 c)"))
+    for name, target in (
+        ("bare 204 (32 c)", 0.8),
+        ("naive UPDATE (32 c)", 3),
+        ("hitcount (32 c)", 5),
+    ):
+        peer = rps(by_hot.get(name))
+        add(f"count_view ≥ {target} × {name}", count / peer if count and peer else None, target)
+    wagtail = rps(by_hot.get("wagtail article"))
+    ours = rps(runs[0].results.get("article"))
+    add("article (page cache) ≥ 1.5 × Wagtail", ours / wagtail if ours and wagtail else None, 1.5)
+    uncached = rps(runs[0].results.get("article_uncached"))
+    add(
+        "article (uncached) ≥ 1.5 × Wagtail",
+        uncached / wagtail if uncached and wagtail else None,
+        1.5,
+    )
+    return rows
 
 
 def main() -> None:
