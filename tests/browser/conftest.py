@@ -13,7 +13,6 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 # A real SMTP server (aiosmtpd) that collects the mails; the newsletter's own tests made it.
-from tests.newsletter.test_smtp import smtp_inbox  # noqa: F401
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

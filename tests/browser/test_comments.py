@@ -67,9 +67,9 @@ def test_reader_comment_waits_for_approval_and_only_its_author_sees_it(
 
     form.get_by_role("textbox", name="E-Mail", exact=True).fill("joerg@beispiel.de")
     send.click()
-    expect(page.get_by_text("Danke! Dein Kommentar erscheint, sobald")).to_be_visible()
+    expect(page.get_by_text("Danke! Dein Kommentar wartet auf Freischaltung")).to_be_visible()
     own = comments_of(page).get_by_role("article").filter(has_text=COMMENT)
-    expect(own.get_by_text("wartet auf Freigabe")).to_be_visible()
+    expect(own.get_by_text("wartet auf Freischaltung")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "article")
 
@@ -104,7 +104,7 @@ def test_moderator_approves_a_pending_comment_for_everyone(
     reader.reload()
     approved = comments_of(reader).get_by_role("article").filter(has_text=COMMENT)
     expect(approved.get_by_text("Jörg Käfer", exact=True)).to_be_visible()
-    expect(approved.get_by_text("wartet auf Freigabe")).to_have_count(0)
+    expect(approved.get_by_text("wartet auf Freischaltung")).to_have_count(0)
     expect(comments_of(reader).get_by_text("1 Kommentar", exact=True)).to_be_visible()
     expect(reader.get_by_text(re.compile(r"Aufrufe · 1 Kommentar$"))).to_be_visible()  # byline
     assert_accessible(reader)

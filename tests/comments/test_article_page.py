@@ -72,7 +72,7 @@ def test_author_sees_their_own_pending_comment_marked_and_nobody_else_does(
     response = post_comment(article, text="Mein wartender Kommentar")
     own = section(client.get(response["Location"]))
     assert "Mein wartender Kommentar" in own
-    assert "Dein Kommentar wartet auf Freigabe." in own
+    assert "Dein Kommentar wartet auf Freischaltung." in own
     assert "0 Kommentare" in own
     assert "Mein wartender Kommentar" not in section(Client().get(article.get_absolute_url()))
 

@@ -29,7 +29,7 @@ def test_valid_comment_redirects_to_its_anchor_and_awaits_approval(client, artic
     assert comment.status == Comment.Status.PENDING
     assert comment.ip_address == "127.0.0.1"
     page = client.get(response["Location"]).content.decode()
-    assert "Dein Kommentar erscheint, sobald ihn jemand aus der Moderation freigegeben hat." in page
+    assert "Danke! Dein Kommentar wartet auf Freischaltung und erscheint, sobald" in page
 
 
 def test_missing_fields_get_german_messages_and_the_typed_values_are_kept(article, post_comment):
