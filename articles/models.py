@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models import Case, Count, F, Min, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -105,6 +107,11 @@ class ArticleQuerySet(models.QuerySet):
     def published(self) -> ArticleQuerySet:
         """Articles the public may see: published, and their publication time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def next_scheduled_publication(self) -> datetime | None:
+        """When the next scheduled article goes live (published, with a future date)."""
+        scheduled = self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        return scheduled.aggregate(next=Min("published_at"))["next"]
 
     def for_editor(self, user) -> ArticleQuerySet:
         """Articles an admin user works with. Writers without ``change_any_article`` get only

@@ -10,7 +10,9 @@ cookie) on the way out, so the forms on cached pages keep working.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
+import time
 from collections.abc import Callable
 from functools import wraps
 
@@ -75,11 +77,29 @@ def cache_page_for_readers(view: Callable[..., HttpResponse]) -> Callable[..., H
                 return _with_readers_token(request, response, entry)
             # The version read before rendering: a change made meanwhile makes it stale.
             entry["version"] = version
-            cache.set(key, entry, settings.PAGECACHE_TIMEOUT)
+            cache.set(key, entry, _page_timeout())
         # The first reader gets the page the same way as everyone after.
         return _response_from_entry(request, entry)
 
     return wrapped
+
+
+def _page_timeout() -> int:
+    """Seconds a page may stay cached: never past the moment the next scheduled article goes
+    live, since nobody saves anything then to bump the content version."""
+    # Imported here: articles.models imports this module to bump the version.
+    from articles.models import Article
+
+    now = time.time()
+    key = f"karriere:next-publication:{content_version()}"
+    upcoming = cache.get(key)
+    if upcoming is None or 0 < upcoming <= now:
+        next_at = Article.objects.next_scheduled_publication()
+        upcoming = next_at.timestamp() if next_at else 0
+        cache.set(key, upcoming, settings.PAGECACHE_TIMEOUT)
+    if upcoming:
+        return max(1, min(settings.PAGECACHE_TIMEOUT, math.ceil(upcoming - now)))
+    return settings.PAGECACHE_TIMEOUT
 
 
 def _is_anonymous_read(request: HttpRequest) -> bool:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -8,6 +9,7 @@ from django.http import HttpResponse, HttpResponseNotFound
 from django.template import engines
 from django.test import Client
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
@@ -280,3 +282,17 @@ def test_comment_form_on_a_cached_article_page_accepts_the_readers_token(
     # The form comes back with its German error messages, not Django's 403 page.
     assert response.status_code == 200
     assert "Bitte" in response.content.decode()
+
+
+def test_a_scheduled_article_reaches_cached_pages_when_its_time_comes(client, settings, clock):
+    # The in-process cache follows the test's clock; Redis would expire entries in real time.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.PAGECACHE_TIMEOUT = 300
+    ArticleFactory(title="Schon da")
+    ArticleFactory(title="Geplant für gleich", published_at=timezone.now() + timedelta(seconds=90))
+
+    assert "Geplant für gleich" not in client.get("/").content.decode()
+    clock.shift(60)
+    assert "Geplant für gleich" not in client.get("/").content.decode()
+    clock.shift(31)
+    assert "Geplant für gleich" in client.get("/").content.decode()
