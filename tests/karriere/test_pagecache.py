@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse, HttpResponseNotFound
 from django.template import engines
@@ -296,3 +297,13 @@ def test_a_scheduled_article_reaches_cached_pages_when_its_time_comes(client, se
     assert "Geplant für gleich" not in client.get("/").content.decode()
     clock.shift(31)
     assert "Geplant für gleich" in client.get("/").content.decode()
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="the Redis cache backend needs REDIS_URL")
+def test_redis_cache_backend_reuses_one_client_for_every_call():
+    from django.core.cache import cache
+
+    cache.set_many({"eins": 1, "zwei": b"2"})
+
+    assert cache.get_many(["eins", "zwei", "drei"]) == {"eins": 1, "zwei": b"2"}
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
