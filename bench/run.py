@@ -314,7 +314,9 @@ def _queries(prepared: dict, name: str) -> str:
     found = prepared["queries"].get(name)
     if not found:
         return ""
-    return f"{found['queries']} / {found['cached']}" if "cached" in found else str(found["queries"])
+    if "cached" not in found:
+        return str(found["queries"])
+    return f"{found['queries']} / {found['after_change']} / {found['cached']}"
 
 
 def beacon_args() -> tuple[str, ...]:
@@ -395,7 +397,7 @@ def measure_page(base: str, prepared: dict, page: str, headers=None, cached=True
     if not url:
         return None
     found = prepared["queries"].get(page, {})
-    queries = f"{found['queries']} / {found['cached']}" if cached else str(found.get("queries"))
+    queries = _queries(prepared, page) if cached else str(found.get("queries"))
     return measure(page, base + url, 200, headers=headers, queries=queries)
 
 
@@ -591,8 +593,10 @@ def report(runs: list[SetRun], hot: list[Result], load: tuple[str, str]) -> str:
         f"-d{DURATION}s per endpoint after {WARMUP} s warm-up "
         f"(-c{HOT_CLIENTS} for the hot article)",
         "- `× ceiling`: requests/s divided by the bare Django view's (mean of a run before and "
-        "after the pages) in the same data set. SQL: queries per request, uncached / cached page "
-        "(Django test client, once).",
+        "after the pages) in the same data set.",
+        "- SQL: queries per request (Django test client, once): the view's own (page not "
+        "cached, site-wide caches warm) / the first request after a "
+        "content change (refills navigation, top list, next publication) / cached page.",
         "",
     ]
     by_name = {run.name: run for run in runs}
