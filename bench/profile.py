@@ -1,7 +1,8 @@
-"""Profile one page as the benchmark serves it: `python -m bench.profile /artikel/slug/ [N]`.
+"""Profile one page as the benchmark serves it: `python -m bench.profile URL [N] [SET]`.
 
-Runs N uncached requests (default 20) through Django's test client against the small data
-set with the benchmark's production settings, under pyinstrument, and prints the call tree.
+Runs N uncached requests (default 20) through Django's test client against the data set SET
+(default small) with the benchmark's production settings, under pyinstrument, and prints the
+call tree and the functions that take the most time of their own.
 Run `make bench` once first (it seeds the database and collects the static files).
 """
 
@@ -16,9 +17,9 @@ from bench import run
 def main() -> None:
     url = sys.argv[1]
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 20
-    os.environ.update(
-        run.django_env("karriere_bench_small", str(run.STATIC_ROOT), port=run.PORTS["small"])
-    )
+    data_set = sys.argv[3] if len(sys.argv) > 3 else "small"
+    database = f"karriere_bench_{data_set}"
+    os.environ.update(run.django_env(database, str(run.STATIC_ROOT), port=run.PORTS[data_set]))
     import django
 
     django.setup()
