@@ -2,7 +2,7 @@
 
 Runs N uncached requests (default 20) through Django's test client against the data set SET
 (default small) with the benchmark's production settings, under pyinstrument, and prints the
-call tree and the functions that take the most time of their own.
+call tree.
 Run `make bench` once first (it seeds the database and collects the static files).
 """
 
@@ -25,7 +25,6 @@ def main() -> None:
     django.setup()
     from django.test import Client
     from pyinstrument import Profiler
-    from pyinstrument.renderers import ConsoleRenderer
 
     client = Client(HTTP_USER_AGENT=run.BROWSER_UA)
     client.cookies["bench-nocache"] = "1"
@@ -36,10 +35,6 @@ def main() -> None:
             response = client.get(url)
     print(f"{url}: HTTP {response.status_code}, {count} requests")
     print(profiler.output_text(unicode=True, color=False, show_all=False))
-    # Where the time goes regardless of the call path (own time per function).
-    print(
-        profiler.output(ConsoleRenderer(unicode=True, color=False, flat=True, show_all=True))[:6000]
-    )
 
 
 if __name__ == "__main__":
