@@ -112,7 +112,11 @@ def _is_anonymous_read(request: HttpRequest) -> bool:
 
 
 def _cache_key(request: HttpRequest) -> str:
-    url = f"{request.get_host()}{request.get_full_path()}|{getattr(request, 'LANGUAGE_CODE', '')}"
+    # Campaign and click ids (utm_source, fbclid, ...) never change a page: links shared with
+    # them are served from the same cached page.
+    ignored = settings.PAGECACHE_IGNORED_QUERY_PARAMS
+    query = sorted((k, v) for k, v in request.GET.lists() if k not in ignored)
+    url = f"{request.get_host()}{request.path}?{query}|{getattr(request, 'LANGUAGE_CODE', '')}"
     return "karriere:page:" + hashlib.sha256(url.encode()).hexdigest()
 
 

@@ -96,6 +96,14 @@ def test_different_query_strings_are_different_pages(client):
 
 
 @with_test_views
+def test_links_with_campaign_parameters_share_the_cached_page(client):
+    client.get("/seite/?seite=2")
+    client.get("/seite/?utm_source=newsletter&seite=2&fbclid=abc")
+
+    assert len(renders) == 1
+
+
+@with_test_views
 def test_bumping_the_content_version_renders_the_page_afresh(client):
     client.get("/seite/")
     bump_content_version()
