@@ -2,9 +2,9 @@
 
 Every cached page carries the ``content_version()`` it was rendered at and is served only
 while that is still the version; saving an article, approving a comment or publishing calls
-``bump_content_version()``, so no stale page survives a change. Cached HTML
-holds a placeholder where the CSRF token was, and each reader gets their own token (and
-cookie) on the way out, so the forms on cached pages keep working.
+``bump_content_version()``, so no stale page survives a change. Cached HTML holds a
+placeholder where the CSRF token was, and each reader gets their own token (and cookie) on the
+way out, so the forms on cached pages keep working.
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ def _with_readers_token(request: HttpRequest, response: HttpResponse, entry: dic
     return response
 
 
-def _placeholder_for_render_token(match: re.Match) -> str:
+def _placeholder_for_render_token(match: re.Match) -> bytes:
     token = match.group(0)
     return _PLACEHOLDER if unmask_csrf_token(token.decode()) == _RENDER_SECRET else token
 
