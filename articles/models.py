@@ -8,12 +8,14 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
-from django.db.models import Case, Count, F, Min, Q, Value, When
+from django.db.models import Case, Count, F, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
 from articles.images import RandomImageName, make_renditions, validate_image_upload
 from articles.text import german_slugify, reading_time, sanitize_body
@@ -127,12 +129,19 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("category").prefetch_related("authors")
 
     def search(self, text: str) -> ArticleQuerySet:
-        """Best matches first. PostgreSQL: German full-text search (stemming, so
-        "Bewerbungen" finds "Bewerbung"), title weighted above teaser above body."""
+        """The newest ``ARTICLES_SEARCH_MAX_RESULTS`` matches, best first. PostgreSQL: German
+        full-text search (stemming, so "Bewerbungen" finds "Bewerbung"), title weighted above
+        teaser above body.
+
+        Only the newest matches are ranked: ranking reads every matching vector, and a common
+        word matches a quarter of a career magazine, so the cost would grow with the archive.
+        """
+        limit = settings.ARTICLES_SEARCH_MAX_RESULTS
         if connections[self.db].vendor == "postgresql":
             query = SearchQuery(text, config="german", search_type="websearch")
+            newest = self.filter(search_vector=query).order_by("-published_at", "-id")
             return (
-                self.filter(search_vector=query)
+                self.filter(pk__in=newest.values("pk")[:limit])
                 .annotate(rank=SearchRank(F("search_vector"), query))
                 .order_by("-rank", "-published_at", "-id")
             )
@@ -141,20 +150,50 @@ class ArticleQuerySet(models.QuerySet):
             matches &= (
                 Q(title__icontains=word) | Q(teaser__icontains=word) | Q(body__icontains=word)
             )
-        return self.filter(matches).order_by("-published_at", "-id")
+        newest = self.filter(matches).order_by("-published_at", "-id")
+        return self.filter(pk__in=newest.values("pk")[:limit]).order_by("-published_at", "-id")
 
-    def related_to(self, article: Article, *, tag_ids: list[int]) -> ArticleQuerySet:
-        """Others sharing the most tags first, then the same category, then the newest:
-        one query, and it still fills the box when nothing matches."""
+    def related_to(self, article: Article, *, tag_ids: list[int], limit: int) -> ArticleQuerySet:
+        """Others sharing the most tags first, then the same category, then the newest: one
+        query that still fills the box when nothing matches.
+
+        Only a few candidates are ranked (the best by shared tags, the newest of the category,
+        the newest overall), each found through an index, so the cost does not grow with the
+        number of articles.
+        """
+        others = self.exclude(pk=article.pk)
+        by_tags = (
+            others.filter(tagged_items__tag_id__in=tag_ids)
+            .annotate(shared=Count("tagged_items"))
+            .order_by("-shared", "-published_at", "-id")
+        )
+        by_category = others.filter(category_id=article.category_id).order_by("-published_at")
+        newest = others.order_by("-published_at", "-id")
+        candidates = Q()
+        for queryset in (by_tags, by_category, newest):
+            candidates |= Q(pk__in=queryset.values("pk")[:limit])
+        shared_tags = (
+            TaggedItem.objects.filter(
+                content_type__app_label="articles",
+                content_type__model="article",
+                object_id=OuterRef("pk"),
+                tag_id__in=tag_ids,
+            )
+            .order_by()
+            .values("object_id")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
         return (
-            self.exclude(pk=article.pk)
+            self.filter(candidates)
             .annotate(
-                shared_tags=Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids)),
+                # Counted per candidate, not by joining every tagged item of every article.
+                shared_tags=Coalesce(Subquery(shared_tags), 0),
                 same_category=Case(
                     When(category_id=article.category_id, then=Value(1)), default=Value(0)
                 ),
             )
-            .order_by("-shared_tags", "-same_category", "-published_at", "-id")
+            .order_by("-shared_tags", "-same_category", "-published_at", "-id")[:limit]
         )
 
 

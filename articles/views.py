@@ -60,7 +60,7 @@ def render_article_page(
     related = (
         Article.objects.published()
         .select_related("category")
-        .related_to(article, tag_ids=[tag.pk for tag in tags])[:RELATED_COUNT]
+        .related_to(article, tag_ids=[tag.pk for tag in tags], limit=RELATED_COUNT)
     )
     context = {"article": article, "tags": tags, "related": related, "preview": preview}
     response = render(
@@ -144,6 +144,7 @@ def search(request: HttpRequest) -> HttpResponse:
         articles = Article.objects.published().select_related("category").search(query)
         context["page"] = _page(request, articles)
         context["page_query"] = urlencode({"q": query}) + "&"
+        context["max_results"] = settings.ARTICLES_SEARCH_MAX_RESULTS
     response = render(request, "articles/search.html", context)
     response["X-Robots-Tag"] = "noindex, follow"
     return response

@@ -253,6 +253,17 @@ def test_search_answers_empty_too_long_or_unmatched_queries_in_german(client, qu
     assert message in html_of(client.get("/suche/", {"q": query}))
 
 
+def test_search_shows_only_the_newest_matches_of_a_very_common_word(client, settings):
+    settings.ARTICLES_SEARCH_MAX_RESULTS = 3
+    for days in range(5):
+        ArticleFactory(title=f"Bewerbung Teil {days}", slug="",
+                       published_at=timezone.now() - timedelta(days=days + 1))  # fmt: skip
+    html = html_of(client.get("/suche/", {"q": "Bewerbung"}))
+    assert all(f"Bewerbung Teil {days}" in html for days in (0, 1, 2))
+    assert "Bewerbung Teil 3" not in html and "Bewerbung Teil 4" not in html
+    assert "hier sind die neuesten 3" in html
+
+
 def test_search_pagination_keeps_the_query(client):
     ArticleFactory.create_batch(13, title="Bewerbung", slug="")
     assert "?q=Bewerbung&amp;seite=2" in html_of(client.get("/suche/", {"q": "Bewerbung"}))

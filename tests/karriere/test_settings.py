@@ -109,3 +109,8 @@ def test_production_settings_pass_check_deploy_without_warnings():
     result = run("manage.py", "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_postgresql_connections_switch_jit_compilation_off():
+    values = read_settings("DATABASES", DATABASE_URL="postgres://postgres@127.0.0.1:5432/magazin")
+    assert values["DATABASES"]["default"]["OPTIONS"]["options"] == "-c jit=off"

@@ -4,7 +4,7 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 
 from articles.models import Article, Author, Category
 
@@ -75,3 +75,11 @@ def test_impressum_and_datenschutz_pages_are_served_in_german(client):
     call_command("demo_content", verbosity=0)
     assert "Impressum" in client.get("/impressum/").content.decode()
     assert "Datenschutzerklärung" in client.get("/datenschutz/").content.decode()
+
+
+def test_postgresql_sessions_run_without_jit(settings):
+    if not settings.IS_POSTGRES:
+        pytest.skip("JIT is a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
