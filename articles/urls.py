@@ -26,6 +26,12 @@ urlpatterns = [
     path("suche/", views.search, name="search"),
     path("feed/", cache_page_for_readers(feeds.LatestArticlesFeed()), name="feed"),
     path("feed/atom/", cache_page_for_readers(feeds.LatestArticlesAtomFeed()), name="atom_feed"),
-    path("sitemap.xml", cache_page_for_readers(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", cache_page_for_readers(views.sitemap_index), name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        cache_page_for_readers(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

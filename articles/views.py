@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -20,6 +21,7 @@ from taggit.models import Tag
 
 from articles import counting
 from articles.models import Article, Author, Category, SlugRedirect
+from articles.sitemaps import SITEMAPS
 from karriere.net import client_ip
 
 PAGE_SIZE = 12
@@ -148,6 +150,20 @@ def search(request: HttpRequest) -> HttpResponse:
     response = render(request, "articles/search.html", context)
     response["X-Robots-Tag"] = "noindex, follow"
     return response
+
+
+@require_GET
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    """The sitemap index: one entry per page of each section, with absolute URLs from SITE_URL
+    (as the sections themselves use)."""
+    entries = []
+    for section, sitemap_class in SITEMAPS.items():
+        location = settings.SITE_URL + reverse("articles:sitemap_section", args=[section])
+        for number in sitemap_class().paginator.page_range:
+            entries.append({"location": location if number == 1 else f"{location}?p={number}"})
+    return render(
+        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+    )
 
 
 @require_GET

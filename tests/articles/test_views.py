@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from articles.models import Article
+from articles.sitemaps import ArticleSitemap
 from tests.articles.images import jpeg_bytes
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory
 
@@ -302,17 +303,37 @@ def test_category_feed_lists_only_that_category(client):
     assert client.get("/kategorie/nein/feed/").status_code == 404
 
 
+def sitemap_urls(client, settings) -> dict:
+    """Every <url> of every sitemap the index at /sitemap.xml lists, by location."""
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    urls = {}
+    for location in index.iterfind(f"{SITEMAP}sitemap/{SITEMAP}loc"):
+        assert location.text.startswith(settings.SITE_URL + "/sitemap-")
+        section = ET.fromstring(client.get(location.text.removeprefix(settings.SITE_URL)).content)
+        urls |= {url.findtext(f"{SITEMAP}loc"): url for url in section.iter(f"{SITEMAP}url")}
+    return urls
+
+
 def test_sitemap_is_valid_xml_listing_published_articles_categories_and_authors(client, settings):
     live = ArticleFactory(slug="lebt")
     ArticleFactory(slug="entwurf", status=Article.Status.DRAFT)
-    root = ET.fromstring(client.get("/sitemap.xml").content)
-    locations = {url.findtext(f"{SITEMAP}loc"): url for url in root.findall(f"{SITEMAP}url")}
+    locations = sitemap_urls(client, settings)
     article_url = settings.SITE_URL + "/artikel/lebt/"
     assert article_url in locations
     assert locations[article_url].findtext(f"{SITEMAP}lastmod")
     assert settings.SITE_URL + "/artikel/entwurf/" not in locations
     assert settings.SITE_URL + live.category.get_absolute_url() in locations
     assert settings.SITE_URL + live.authors.get().get_absolute_url() in locations
+
+
+def test_a_large_archive_is_split_into_sitemap_pages(client, settings, monkeypatch):
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    ArticleFactory.create_batch(5)
+    index = client.get("/sitemap.xml").content.decode()
+    assert f"{settings.SITE_URL}/sitemap-articles.xml?p=3</loc>" in index
+    assert f"{settings.SITE_URL}/sitemap-articles.xml?p=4</loc>" not in index
+    assert len([url for url in sitemap_urls(client, settings) if "/artikel/" in url]) == 5
 
 
 def test_robots_txt_points_to_the_sitemap(client, settings):

@@ -248,7 +248,7 @@ def test_publishing_an_article_puts_it_on_the_cached_home_page_and_feed(
 ):
     ArticleFactory(title="Schon da")
     draft = ArticleFactory(title="Frisch veröffentlicht", status=Article.Status.DRAFT)
-    for url in ("/", "/feed/", "/sitemap.xml"):
+    for url in ("/", "/feed/", "/sitemap-articles.xml"):
         assert draft.slug not in client.get(url).content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -256,7 +256,7 @@ def test_publishing_an_article_puts_it_on_the_cached_home_page_and_feed(
 
     assert "Frisch veröffentlicht" in client.get("/").content.decode()
     assert "Frisch veröffentlicht" in client.get("/feed/").content.decode()
-    assert draft.slug in client.get("/sitemap.xml").content.decode()
+    assert draft.slug in client.get("/sitemap-articles.xml").content.decode()
 
 
 def test_approving_a_comment_shows_it_on_the_cached_article_page(
