@@ -79,7 +79,8 @@ def _targets() -> dict:
         "author": author.get_absolute_url() if author else None,
         "search": (_url("articles:search") or "/suche/") + "?q=bewerbung",
         "feed": _url("articles:feed"),
-        "sitemap": _url("articles:sitemap"),
+        # The largest sitemap file: the first page of articles (the index only lists pages).
+        "sitemap": _url("articles:sitemap_section", section="articles"),
     }
     client = Client(HTTP_USER_AGENT=BROWSER_UA)
     queries = {name: _page_queries(client, url) for name, url in pages.items() if url}
