@@ -73,13 +73,13 @@ def render_article_page(
     return response
 
 
-def article_page_queryset():
+def _article_page_queryset():
     return Article.objects.select_related("category").prefetch_related("authors", "tags")
 
 
 @require_GET
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = article_page_queryset().published().filter(slug=slug).first()
+    article = _article_page_queryset().published().filter(slug=slug).first()
     if article is None:
         redirect = SlugRedirect.objects.select_related("article").filter(old_slug=slug).first()
         if redirect and redirect.article.is_public:
@@ -95,7 +95,7 @@ def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff preview of any article, draft or scheduled, as readers will see it."""
     if not request.user.has_perm("articles.view_article"):
         raise PermissionDenied
-    article = get_object_or_404(article_page_queryset().for_editor(request.user), pk=pk)
+    article = get_object_or_404(_article_page_queryset().for_editor(request.user), pk=pk)
     return render_article_page(request, article, preview=True)
 
 

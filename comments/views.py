@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
-from articles.views import article_page_queryset, render_article_page
+from articles.views import render_article_page
 from comments.forms import CommentForm
 from comments.models import Comment, comments_open
 from comments.services import CommentRejected, CommentsClosed, comment_submit
@@ -58,7 +58,10 @@ def _closed_page(request: HttpRequest, article: Article) -> HttpResponse:
 
 @require_POST
 def comment_post(request: HttpRequest, article_id: int) -> HttpResponse:
-    article = get_object_or_404(article_page_queryset().published(), pk=article_id)
+    # Plain: the usual answer is a redirect; the page with errors loads what it shows itself.
+    article = get_object_or_404(
+        Article.objects.published().select_related("category"), pk=article_id
+    )
     if not comments_open(article):
         return _closed_page(request, article)
     form = CommentForm(request.POST, article=article)
