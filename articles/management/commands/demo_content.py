@@ -15,7 +15,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from articles.models import Article, Author, Category
-from articles.text import german_slugify
+from articles.text import GERMAN_TRANSLITERATION, german_slugify
 
 CATEGORIES = [
     ("Bewerbung", "Anschreiben, Lebenslauf, Vorstellungsgespräch: so klappt es mit dem Job."),
@@ -287,7 +287,13 @@ def demo_image(title: str, index: int) -> bytes:
             [(0, y), (width, y)],
             fill=tuple(int(c * (1 - 0.55 * shade) + 20 * shade) for c in start),
         )
-    font = ImageFont.load_default(size=64)
+    try:
+        # Debian's DejaVu (found by name in the system font folders) has every German letter.
+        font = ImageFont.truetype("DejaVuSans-Bold.ttf", 64)
+    except OSError:
+        # Pillow's built-in font has no umlauts: spell them out rather than draw boxes.
+        font = ImageFont.load_default(size=64)
+        title = title.translate(GERMAN_TRANSLITERATION)
     words, lines, line = title.split(), [], ""
     for word in words:
         candidate = f"{line} {word}".strip()
