@@ -23,10 +23,10 @@ class PersonalDataForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of the comment author"))
 
 
-def _bulk(modeladmin, request, queryset, change, done_message: str) -> None:
+def _bulk(modeladmin, request, queryset, change, done_message) -> None:
     # One service call per comment: the same rules (and counts) as everywhere else.
     count = sum(change(comment).status != comment.status for comment in queryset)
-    modeladmin.message_user(request, done_message % {"count": count}, messages.SUCCESS)
+    modeladmin.message_user(request, done_message(count) % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(Comment)
@@ -93,7 +93,7 @@ class CommentAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda c: services.comment_approve(comment=c, moderator=request.user),
-            gettext("%(count)d comment(s) approved."),
+            lambda n: ngettext("%(count)d comment approved.", "%(count)d comments approved.", n),
         )
 
     @admin.action(description=_("Mark selected comments as spam"), permissions=["change"])
@@ -103,7 +103,9 @@ class CommentAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda c: services.comment_mark_spam(comment=c),
-            gettext("%(count)d comment(s) marked as spam."),
+            lambda n: ngettext(
+                "%(count)d comment marked as spam.", "%(count)d comments marked as spam.", n
+            ),
         )
 
     @admin.action(description=_("Move selected comments to the trash"), permissions=["change"])
@@ -113,7 +115,9 @@ class CommentAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda c: services.comment_trash(comment=c),
-            gettext("%(count)d comment(s) moved to the trash."),
+            lambda n: ngettext(
+                "%(count)d comment moved to the trash.", "%(count)d comments moved to the trash.", n
+            ),
         )
 
     @admin.action(
@@ -126,7 +130,7 @@ class CommentAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda c: services.comment_restore(comment=c, moderator=request.user),
-            gettext("%(count)d comment(s) restored."),
+            lambda n: ngettext("%(count)d comment restored.", "%(count)d comments restored.", n),
         )
 
     def get_urls(self):

@@ -96,7 +96,7 @@ def test_moderator_approves_a_pending_comment_for_everyone(
     pending.get_by_role("checkbox").check()
     page.get_by_label("Aktion:").select_option(label="Ausgewählte Kommentare freigeben")
     page.get_by_role("button", name="Ausführen").click()
-    expect(page.get_by_text("1 Kommentar(e) freigegeben.")).to_be_visible()
+    expect(page.get_by_text("1 Kommentar freigegeben.")).to_be_visible()
     page.get_by_role("link", name="Startseite").click()
     expect(page.get_by_role("link", name="0 Kommentare warten auf Freigabe")).to_be_visible()
     assert_accessible(page, admin=True)

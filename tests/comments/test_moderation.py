@@ -122,7 +122,7 @@ def test_admin_bulk_actions_approve_spam_trash_and_restore(client, article, supe
     assert comment_count(article) == 0
     third = submit(article, email="eva@example.com")
     response = run_action(client, "restore", first, second, third)
-    assert "2 Kommentar(e) wiederhergestellt." in response.content.decode()
+    assert "2 Kommentare wiederhergestellt." in response.content.decode()
     assert comment_count(article) == 2
 
 
