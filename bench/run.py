@@ -713,7 +713,9 @@ def goals(runs: list[SetRun], hot: list[Result]) -> list[str]:
 
     def add(goal: str, value: float | None, target: float) -> None:
         met = "–" if value is None else ("yes" if value >= target else "**no**")
-        rows.append(f"| {goal} | {'–' if value is None else f'{value:.2f}'} | {met} |")
+        # Three decimals where two would round a miss up to the target (0.498 → "0.50").
+        digits = 3 if value is not None and value < target <= round(value, 2) else 2
+        rows.append(f"| {goal} | {'–' if value is None else f'{value:.{digits}f}'} | {met} |")
 
     def times_ceiling(run: SetRun, name: str) -> float | None:
         result = run.results.get(name)
