@@ -20,8 +20,8 @@ class SiteUrlSitemap(Sitemap):
 
 class ArticleSitemap(SiteUrlSitemap):
     changefreq = "weekly"
-    # Pages of 2,000 URLs (about 300 KB) instead of one file that grows with the archive.
-    limit = 2000
+    # Pages of 1,000 URLs (about 150 KB) instead of one file that grows with the archive.
+    limit = 1000
 
     def items(self):
         return Article.objects.published().only("slug", "updated_at").order_by("-published_at")

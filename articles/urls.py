@@ -7,8 +7,8 @@ from karriere.pagecache import cache_page_for_readers
 
 app_name = "articles"
 
-# Reader pages come from the page cache for anonymous readers (karriere/pagecache.py); previews,
-# search and the counting endpoint never do.
+# Reader pages, search included, come from the page cache for anonymous readers
+# (karriere/pagecache.py); previews and the counting endpoint never do.
 urlpatterns = [
     path("", cache_page_for_readers(views.home), name="home"),
     path("artikel/<slug:slug>/", cache_page_for_readers(views.article_detail), name="detail"),
@@ -23,7 +23,7 @@ urlpatterns = [
     path("thema/<slug:slug>/", cache_page_for_readers(views.tag_detail), name="tag"),
     path("autor/<slug:slug>/", cache_page_for_readers(views.author_detail), name="author"),
     path("zaehler/<int:article_id>/", views.count_view, name="count_view"),
-    path("suche/", views.search, name="search"),
+    path("suche/", cache_page_for_readers(views.search), name="search"),
     path("feed/", cache_page_for_readers(feeds.LatestArticlesFeed()), name="feed"),
     path("feed/atom/", cache_page_for_readers(feeds.LatestArticlesAtomFeed()), name="atom_feed"),
     path("sitemap.xml", cache_page_for_readers(views.sitemap_index), name="sitemap"),

@@ -105,8 +105,9 @@ def _spam_checker_verdict(comment: Comment) -> str | None:
 def _change_approved_count(article_id: int, delta: int) -> None:
     if delta:
         Article.objects.filter(pk=article_id).update(comment_count=F("comment_count") + delta)
-    # Every change of what readers see invalidates the cached pages.
-    bump_content_version()
+    # Every change of what readers see invalidates the cached pages, once it is committed:
+    # a page rendered before the commit would otherwise be cached as the new version.
+    transaction.on_commit(bump_content_version)
 
 
 @transaction.atomic
@@ -261,7 +262,7 @@ def comment_personal_data_anonymise(*, email: str) -> int:
         name=gettext("Anonymous"), email="", url="", ip_address=None, user_agent=""
     )
     if touches_public_page:
-        bump_content_version()
+        transaction.on_commit(bump_content_version)
     return count
 
 

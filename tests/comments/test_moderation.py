@@ -50,11 +50,13 @@ def run_action(client, action: str, *comments):
 
 
 def test_approving_records_who_and_when_counts_the_comment_and_bumps_the_page_cache(
-    article, superuser, clock
+    article, superuser, clock, django_capture_on_commit_callbacks
 ):
     comment = submit(article)
     version = content_version()
-    comment = comment_approve(comment=comment, moderator=superuser)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = comment_approve(comment=comment, moderator=superuser)
+        assert content_version() == version  # not before the approval is committed
     assert (comment.status, comment.approved_by, comment.approved_at) == (
         Comment.Status.APPROVED,
         superuser,

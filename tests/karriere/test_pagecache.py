@@ -243,20 +243,20 @@ def test_saving_an_article_updates_its_cached_page(client, django_capture_on_com
     assert "Alter Titel" not in html
 
 
-def test_publishing_an_article_puts_it_on_the_cached_home_page_and_feed(
+def test_publishing_an_article_puts_it_on_the_cached_home_page_feed_and_search(
     client, django_capture_on_commit_callbacks
 ):
     ArticleFactory(title="Schon da")
     draft = ArticleFactory(title="Frisch veröffentlicht", status=Article.Status.DRAFT)
-    for url in ("/", "/feed/", "/sitemap-articles.xml"):
+    urls = ("/", "/feed/", "/sitemap-articles.xml", "/suche/?q=Frisch")
+    for url in urls:
         assert draft.slug not in client.get(url).content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
         article_publish(article=draft)
 
-    assert "Frisch veröffentlicht" in client.get("/").content.decode()
-    assert "Frisch veröffentlicht" in client.get("/feed/").content.decode()
-    assert draft.slug in client.get("/sitemap-articles.xml").content.decode()
+    for url in urls:
+        assert draft.slug in client.get(url).content.decode()
 
 
 def test_approving_a_comment_shows_it_on_the_cached_article_page(
