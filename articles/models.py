@@ -169,9 +169,13 @@ class ArticleQuerySet(models.QuerySet):
         )
         by_category = others.filter(category_id=article.category_id).order_by("-published_at")
         newest = others.order_by("-published_at", "-id")
-        candidates = Q()
-        for queryset in (by_tags, by_category, newest):
-            candidates |= Q(pk__in=queryset.values("pk")[:limit])
+        pools = [queryset.values("pk")[:limit] for queryset in (by_tags, by_category, newest)]
+        if connections[self.db].features.supports_slicing_ordering_in_compound:
+            # One IN over a UNION lets PostgreSQL look the few ids up by primary key; with
+            # three ORed INs it scans the table.
+            candidates = Q(pk__in=pools[0].union(*pools[1:], all=True))
+        else:
+            candidates = Q(pk__in=pools[0]) | Q(pk__in=pools[1]) | Q(pk__in=pools[2])
         shared_tags = (
             TaggedItem.objects.filter(
                 content_type__app_label="articles",
