@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from articles.models import Article
 from comments.models import Comment, ModerationWord, comments_open, text_fingerprint
@@ -25,39 +25,27 @@ LINK_PATTERN = re.compile(r"https?://|(?<![/\w.])www\.", re.IGNORECASE)
 
 
 class CommentRejected(Exception):
-    """A comment the rules refuse; ``message`` is the German text for the reader."""
+    """A comment the rules refuse; each kind carries its HTTP status and German message."""
 
-    status_code = 400
-
-    @property
-    def message(self) -> str:
-        raise NotImplementedError
+    status_code: int
+    message: str
 
 
 class CommentsClosed(CommentRejected):
     status_code = 403
-
-    @property
-    def message(self) -> str:
-        return gettext("Comments are closed.")
+    message = gettext_lazy("Comments are closed.")
 
 
 class CommentFlood(CommentRejected):
     status_code = 429
-
-    @property
-    def message(self) -> str:
-        return gettext(
-            "You are commenting too quickly. Please wait a few seconds and send your comment again."
-        )
+    message = gettext_lazy(
+        "You are commenting too quickly. Please wait a few seconds and send your comment again."
+    )
 
 
 class DuplicateComment(CommentRejected):
     status_code = 409
-
-    @property
-    def message(self) -> str:
-        return gettext("You have already sent this comment.")
+    message = gettext_lazy("You have already sent this comment.")
 
 
 def _count_links(*texts: str) -> int:
