@@ -303,6 +303,7 @@ class Article(models.Model):
             self.hero_renditions = make_renditions(self.hero_image.storage, self.hero_image.name)
         elif not self.hero_image:
             self.hero_renditions = {}
+        stale_files = self._replaced_image_files(loaded)
         with transaction.atomic(using=kwargs.get("using")):
             super().save(*args, **kwargs)
             self._record_slug_change(loaded)
@@ -311,7 +312,13 @@ class Article(models.Model):
             "slug": self.slug,
             "status": self.status,
             "hero_image": str(self.hero_image),
+            "hero_renditions": self.hero_renditions,
         }
+        if stale_files:
+            storage = self.hero_image.storage
+            transaction.on_commit(
+                lambda: [storage.delete(name) for name in stale_files], using=kwargs.get("using")
+            )
         transaction.on_commit(bump_content_version, using=kwargs.get("using"))
 
     def get_absolute_url(self):
@@ -328,7 +335,8 @@ class Article(models.Model):
         # What the row held when loaded: save() compares against it (slug history,
         # renditions) without another query.
         article._loaded = {
-            name: article.__dict__.get(name) for name in ("slug", "status", "hero_image")
+            name: article.__dict__.get(name)
+            for name in ("slug", "status", "hero_image", "hero_renditions")
         }
         return article
 
@@ -366,6 +374,15 @@ class Article(models.Model):
         except signing.BadSignature:  # includes SignatureExpired
             return None
         return cls.objects.for_listing().filter(pk=data.get("id")).first()
+
+    def _replaced_image_files(self, loaded: dict) -> list[str]:
+        """The previous hero image and its renditions, once another image replaced it; they are
+        deleted after the commit (never before: a rollback would leave the article without)."""
+        previous = str(loaded.get("hero_image") or "")
+        if not previous or previous == str(self.hero_image):
+            return []
+        renditions = (loaded.get("hero_renditions") or {}).get("sources", [])
+        return [previous] + [item[ext] for item in renditions for ext in ("webp", "jpg")]
 
     def _record_slug_change(self, loaded: dict) -> None:
         old_slug = loaded.get("slug")

@@ -204,3 +204,24 @@ def test_uploaded_images_get_random_names_with_an_image_extension():
     other = ArticleFactory()
     other.hero_image.save("bild.png", ContentFile(jpeg_bytes()), save=True)
     assert other.hero_image.name.endswith(".png") and other.hero_image.name != name
+
+
+def test_replacing_the_hero_image_deletes_the_old_file_and_its_renditions(
+    django_capture_on_commit_callbacks,
+):
+    article = ArticleFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.hero_image.save("alt.jpg", ContentFile(jpeg_bytes(1600, 900)), save=True)
+    storage = article.hero_image.storage
+    old_files = [article.hero_image.name] + [
+        item[ext] for item in article.hero_renditions["sources"] for ext in ("webp", "jpg")
+    ]
+    assert all(storage.exists(name) for name in old_files)
+
+    article = Article.objects.get(pk=article.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        article.hero_image.save("neu.jpg", ContentFile(jpeg_bytes(1600, 900)), save=True)
+
+    assert not any(storage.exists(name) for name in old_files)
+    assert storage.exists(article.hero_image.name)
+    assert all(storage.exists(item["webp"]) for item in article.hero_renditions["sources"])
