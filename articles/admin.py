@@ -79,7 +79,7 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
     date_hierarchy = "published_at"
     autocomplete_fields = ["authors", "category"]
     readonly_fields = ["hero_preview", "preview_link", "reading_time", "updated_at", "view_chart"]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "revoke_preview_links"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "teaser", "body"]}),
         (
@@ -241,6 +241,22 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
             ngettext(
                 "%(count)d article taken offline.",
                 "%(count)d articles taken offline.",
+                len(articles),
+            )
+            % {"count": len(articles)},  # fmt: skip
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Revoke shareable preview links"), permissions=["change"])
+    def revoke_preview_links(self, request, queryset):
+        articles = list(queryset)
+        for article in articles:
+            article.revoke_preview_links()
+        self.message_user(
+            request,
+            ngettext(
+                "The preview links of %(count)d article no longer work.",
+                "The preview links of %(count)d articles no longer work.",
                 len(articles),
             )
             % {"count": len(articles)},  # fmt: skip

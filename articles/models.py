@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from ckeditor_uploader.fields import RichTextUploadingField
@@ -22,6 +23,10 @@ from articles.text import german_slugify, reading_time, sanitize_body
 from karriere.pagecache import bump_content_version
 
 PREVIEW_SALT = "articles.preview"
+
+
+def new_preview_key() -> str:
+    return secrets.token_hex(16)
 
 
 def unique_slug(model: type[models.Model], text: str, *, exclude_pk: int | None = None) -> str:
@@ -254,6 +259,8 @@ class Article(models.Model):
     seo_description = models.CharField(_("SEO description"), max_length=160, blank=True)
     featured = models.BooleanField(_("featured"), default=False)
     comments_open = models.BooleanField(_("comments open"), default=True)
+    # Part of every shareable preview link; a new key revokes the links handed out before.
+    preview_key = models.CharField(max_length=32, default=new_preview_key, editable=False)
     reading_time = models.PositiveSmallIntegerField(_("reading time (minutes)"), default=1)
     # Running totals kept by the apps that own the events (view counting, comment approval),
     # so lists need no joins.
@@ -361,7 +368,9 @@ class Article(models.Model):
             )
 
     def preview_token(self) -> str:
-        return signing.TimestampSigner(salt=PREVIEW_SALT).sign_object({"id": self.pk})
+        return signing.TimestampSigner(salt=PREVIEW_SALT).sign_object(
+            {"id": self.pk, "key": self.preview_key}
+        )
 
     @classmethod
     def from_preview_token(cls, token: str) -> Article | None:
@@ -373,7 +382,14 @@ class Article(models.Model):
             )
         except signing.BadSignature:  # includes SignatureExpired
             return None
-        return cls.objects.for_listing().filter(pk=data.get("id")).first()
+        return (
+            cls.objects.for_listing().filter(pk=data.get("id"), preview_key=data.get("key")).first()
+        )
+
+    def revoke_preview_links(self) -> None:
+        """Every shareable preview link handed out so far stops working."""
+        self.preview_key = new_preview_key()
+        Article.objects.filter(pk=self.pk).update(preview_key=self.preview_key)
 
     def _replaced_image_files(self, loaded: dict) -> list[str]:
         """The previous hero image and its renditions, once another image replaced it; they are

@@ -265,3 +265,20 @@ def test_view_only_staff_see_every_article_read_only(client):
     other = ArticleFactory(title="Von jemand anderem", status=Article.Status.DRAFT)
     assert "Von jemand anderem" in client.get(ADMIN).content.decode()
     assert client.get(f"/vorschau/artikel/{other.pk}/").status_code == 200
+
+
+def test_revoking_preview_links_stops_the_links_handed_out_before(admin_client, client):
+    article = ArticleFactory(title="Noch geheim", status=Article.Status.DRAFT)
+    old_link = f"/vorschau/{article.preview_token()}/"
+    assert client.get(old_link).status_code == 200
+
+    response = admin_client.post(
+        "/admin/articles/article/",
+        {"action": "revoke_preview_links", "_selected_action": [article.pk]},
+        follow=True,
+    )
+
+    assert "Die Vorschau-Links von 1 Artikel funktionieren nicht mehr." in response.content.decode()
+    assert client.get(old_link).status_code == 404
+    article.refresh_from_db()
+    assert client.get(f"/vorschau/{article.preview_token()}/").status_code == 200
