@@ -414,7 +414,7 @@ NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get("NEWSLETTER_UNSUBSCRIBE_MAILTO", 
 VIEW_COUNT_REDIS_URL = os.environ.get("VIEW_COUNT_REDIS_URL", "").strip() or REDIS_URL
 # One view per visitor (keyed hash of IP + user agent, no cookie) and article in this window.
 VIEW_COUNT_DEDUPE_SECONDS = env_int("VIEW_COUNT_DEDUPE_SECONDS", 24 * 60 * 60)
-# How often `flush_view_counts --loop` moves counts from Redis to the database (10-60 s).
+# How often the scheduler enqueues the flush from Redis to the database (10-60 s).
 VIEW_COUNT_FLUSH_SECONDS = env_int("VIEW_COUNT_FLUSH_SECONDS", 30)
 # "Top-Artikel": the recent list covers this many days; both lists are cached this long.
 VIEW_COUNT_TOP_DAYS = env_int("VIEW_COUNT_TOP_DAYS", 30)
