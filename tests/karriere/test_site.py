@@ -83,3 +83,25 @@ def test_postgresql_sessions_run_without_jit(settings):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_ensure_superuser_creates_the_admin_once_from_the_environment(monkeypatch):
+    from django.contrib.auth.models import User
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_USERNAME", "chefredaktion")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "ein-langes-geheimes-passwort")
+    call_command("ensure_superuser", verbosity=0)
+    call_command("ensure_superuser", verbosity=0)
+    admin = User.objects.get(username="chefredaktion")
+    assert admin.is_superuser and admin.check_password("ein-langes-geheimes-passwort")
+    assert User.objects.count() == 1
+
+
+def test_ensure_superuser_refuses_the_default_account_in_production(settings, monkeypatch):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    monkeypatch.delenv("DJANGO_SUPERUSER_USERNAME", raising=False)
+    monkeypatch.delenv("DJANGO_SUPERUSER_PASSWORD", raising=False)
+    with pytest.raises(CommandError, match="DJANGO_SUPERUSER_USERNAME"):
+        call_command("ensure_superuser", verbosity=0)
