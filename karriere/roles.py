@@ -32,6 +32,9 @@ ROLES: dict[str, list[str]] = {
         *_crud("taggit.tag"),
         # A consent text that readers agreed to is evidence: editors add new versions only.
         *_crud("newsletter.consenttext", "add", "view"),
+        # Compose newsletter issues (and test them), but not send them.
+        *_crud("newsletter.newsletterissue"),
+        *_crud("newsletter.issuearticle"),
     ],
     "Autor": [
         # Without change_any_article the article admin shows and saves only their own
@@ -58,6 +61,14 @@ ROLES: dict[str, list[str]] = {
         *_crud("newsletter.consentevent", "view"),
         *_crud("newsletter.consenttext", "view"),
         *_crud("newsletter.suppression", "view"),
+        *_crud("newsletter.newsletterissue"),
+        *_crud("newsletter.issuearticle"),
+        "newsletter.send_newsletterissue",
+        *_crud("newsletter.delivery", "view"),
+        *_crud("newsletter.welcomemail", "add", "change", "view"),
+        # Picking articles for an issue (autocomplete) needs to see them all, not change them.
+        *_crud("articles.article", "view"),
+        "articles.change_any_article",
     ],
 }
 

@@ -22,6 +22,7 @@ from newsletter.models import (
     IpThrottle,
     Subscriber,
     Suppression,
+    WelcomeMail,
     normalise_email,
 )
 
@@ -185,6 +186,8 @@ def subscription_confirm(
     )
     # A fresh double opt-in lifts an earlier unsubscribe or erasure.
     Suppression.objects.filter(address_hash=tokens.address_hash(subscriber.email)).delete()
+    if WelcomeMail.objects.filter(enabled=True).exists():
+        tasks.send_welcome_mail.enqueue(subscriber.pk)
     return ConfirmState.CONFIRMED, subscriber
 
 

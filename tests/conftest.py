@@ -85,6 +85,27 @@ class Inbox:
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
         self.recipients: list[list[str]] = []
+        # Addresses the server refuses, with its reply ("550 5.1.1 ..."); set by a test.
+        self.refuse: dict[str, str] = {}
+        self.port = _free_port()
+        self.controller: Controller | None = None
+        self.running = False
+
+    def start(self) -> None:
+        """Serve (again) on the same port; a test may ``stop()`` the server and start it."""
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        self.running = True
+
+    def stop(self) -> None:
+        self.controller.stop()
+        self.running = False
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.recipients.append(list(envelope.rcpt_tos))
@@ -104,11 +125,10 @@ def _free_port() -> int:
 def smtp_inbox(settings):
     """A real SMTP server (aiosmtpd) on localhost that Django's SMTP backend sends to."""
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
+    inbox.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_PORT = inbox.port
     settings.EMAIL_HOST_USER = ""
     settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_USE_TLS = False
@@ -116,4 +136,5 @@ def smtp_inbox(settings):
     settings.EMAIL_TIMEOUT = 10
     settings.NEWSLETTER_UNSUBSCRIBE_MAILTO = "abmelden@karriere.example"
     yield inbox
-    controller.stop()
+    if inbox.running:
+        inbox.stop()
