@@ -8,9 +8,9 @@ variables listed in the README.
 from __future__ import annotations
 
 import os
-from urllib.parse import urlsplit
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE

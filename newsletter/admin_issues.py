@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -324,5 +324,3 @@ class WelcomeMailAdmin(admin.ModelAdmin):
     # One welcome mail; editors change it, they do not collect versions.
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not WelcomeMail.objects.exists()
-
-

@@ -40,7 +40,7 @@ def _absolute(url: str) -> str:
 
 def _absolute_links(fragment: str) -> str:
     """Links and images in the rich text point at our own site; in a mail they need the host."""
-    return _RELATIVE_URL.sub(rf'\1{settings.SITE_URL}/', fragment)
+    return _RELATIVE_URL.sub(rf"\1{settings.SITE_URL}/", fragment)
 
 
 def _card_image(article: Article) -> str | None:

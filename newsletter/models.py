@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
+from ckeditor.fields import RichTextField
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -12,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from articles.text import sanitize_body
-from ckeditor.fields import RichTextField
 from karriere.pagecache import bump_content_version
 
 

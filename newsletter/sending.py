@@ -52,9 +52,7 @@ def issue_fill_newest(*, issue: NewsletterIssue, count: int) -> int:
     not in this issue yet); return how many were added."""
     if not issue.is_editable:
         raise IssueStateError("Only a draft can be changed.")
-    articles = Article.objects.published().exclude(
-        pk__in=issue.items.values("article_id")
-    )
+    articles = Article.objects.published().exclude(pk__in=issue.items.values("article_id"))
     since = NewsletterIssue.objects.exclude(pk=issue.pk).last_sent_at()
     if since is not None:
         articles = articles.filter(published_at__gt=since)
@@ -280,9 +278,7 @@ def issue_batch_send(*, issue_id: int, batch: int) -> int:
 
 
 def _postpone_batch(issue: NewsletterIssue, batch: int, when: datetime) -> None:
-    issue.deliveries.filter(batch=batch, status=Delivery.Status.QUEUED).update(
-        next_attempt_at=when
-    )
+    issue.deliveries.filter(batch=batch, status=Delivery.Status.QUEUED).update(next_attempt_at=when)
 
 
 def _continue_or_finish(issue: NewsletterIssue, batch: int) -> None:

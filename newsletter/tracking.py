@@ -34,9 +34,9 @@ def delivery_tracking_record(*, event: AnymailTrackingEvent) -> bool:
     if event.event_type not in (*HARD, COMPLAINT) or _is_soft(event) or not event.recipient:
         return False
     recipient = event.recipient.strip()
-    reason = Suppression.Reason.COMPLAINED if event.event_type == COMPLAINT else HARD[
-        event.event_type
-    ]
+    reason = (
+        Suppression.Reason.COMPLAINED if event.event_type == COMPLAINT else HARD[event.event_type]
+    )
     Suppression.objects.get_or_create(
         address_hash=tokens.address_hash(recipient),
         defaults={"reason": reason, "created_at": timezone.now()},
@@ -57,8 +57,10 @@ def delivery_tracking_record(*, event: AnymailTrackingEvent) -> bool:
             .first()
         )
     if delivery is not None:
-        status = Delivery.Status.COMPLAINED if reason == Suppression.Reason.COMPLAINED else (
-            Delivery.Status.BOUNCED
+        status = (
+            Delivery.Status.COMPLAINED
+            if reason == Suppression.Reason.COMPLAINED
+            else (Delivery.Status.BOUNCED)
         )
         Delivery.objects.filter(pk=delivery.pk).update(
             status=status,

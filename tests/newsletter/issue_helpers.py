@@ -26,7 +26,7 @@ def make_issue(**fields) -> NewsletterIssue:
         preheader=fields.pop("preheader", "Drei Tipps für dein nächstes Jahresgespräch"),
         intro=fields.pop(
             "intro",
-            '<p>Liebe Leserin, lieber Leser,</p><p>diesmal geht’s um die '
+            "<p>Liebe Leserin, lieber Leser,</p><p>diesmal geht’s um die "
             '<a href="/gehalt/">Gehaltsverhandlung</a> und Weiterbildungsmöglichkeiten.</p>',
         ),
         closing=fields.pop("closing", "<p>Viel Erfolg wünscht dir Jürgen Groß</p>"),

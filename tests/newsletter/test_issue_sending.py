@@ -63,9 +63,7 @@ def test_subscriber_gets_text_and_html_with_list_headers_over_smtp(smtp_inbox, r
     assert issue.status == NewsletterIssue.Status.SENT
 
 
-def test_one_click_post_from_the_received_header_unsubscribes_without_cookie(
-    smtp_inbox, run_tasks
-):
+def test_one_click_post_from_the_received_header_unsubscribes_without_cookie(smtp_inbox, run_tasks):
     (leserin,) = confirmed("leserin@example.de")
     issue = make_issue()
     send(issue)
@@ -170,9 +168,7 @@ def test_smtp_server_down_mid_send_loses_nothing_and_repeats_nothing(
     clock.shift(600)
     run_tasks()
 
-    assert sorted(r[0] for r in smtp_inbox.recipients) == [
-        f"leser{n}@example.de" for n in range(6)
-    ]
+    assert sorted(r[0] for r in smtp_inbox.recipients) == [f"leser{n}@example.de" for n in range(6)]
     issue.refresh_from_db()
     assert issue.status == NewsletterIssue.Status.SENT
     assert issue.deliveries.figures()["sent"] == 6
