@@ -16,27 +16,33 @@ from django.utils import timezone
 from newsletter import services, tokens
 from newsletter.models import ConsentEvent, Delivery, Suppression
 
-# Soft bounces ("deferred", or "bounced" with a 4xx code) are not acted on: the service retries
-# them itself, and the next issue tries the address again.
-HARD = {"bounced": Suppression.Reason.BOUNCED, "rejected": Suppression.Reason.BOUNCED}
-COMPLAINT = "complained"
+# Soft bounces ("deferred", a bounce with a 4xx reply, Postmark's "SoftBounce") are not acted
+# on: the service retries them itself, and the next issue tries the address again.
+SOFT_TYPES = {"SoftBounce", "Transient", "DnsError"}
+# A service refusing to even try (known-bad or blocked address) counts like a hard bounce.
+HARD_REJECTIONS = {"invalid", "bounced", "blocked"}
 
 
-def _is_soft(event: AnymailTrackingEvent) -> bool:
-    reason = event.mta_response or ""
-    return event.event_type == "bounced" and reason.lstrip().startswith("4")
+def _suppression_reason(event: AnymailTrackingEvent) -> str | None:
+    if event.event_type == "complained":
+        return Suppression.Reason.COMPLAINED
+    esp_type = event.esp_event.get("Type") if isinstance(event.esp_event, dict) else None
+    soft = esp_type in SOFT_TYPES or (event.mta_response or "").lstrip().startswith("4")
+    if event.event_type == "bounced" and not soft:
+        return Suppression.Reason.BOUNCED
+    if event.event_type == "rejected" and event.reject_reason in HARD_REJECTIONS:
+        return Suppression.Reason.BOUNCED
+    return None
 
 
 @transaction.atomic
 def delivery_tracking_record(*, event: AnymailTrackingEvent) -> bool:
     """Hard bounce or complaint: suppress the address (hashed) and mark the issue's delivery.
     A complaint also unsubscribes. Returns True if the event changed anything."""
-    if event.event_type not in (*HARD, COMPLAINT) or _is_soft(event) or not event.recipient:
+    reason = _suppression_reason(event)
+    if reason is None or not event.recipient:
         return False
     recipient = event.recipient.strip()
-    reason = (
-        Suppression.Reason.COMPLAINED if event.event_type == COMPLAINT else HARD[event.event_type]
-    )
     Suppression.objects.get_or_create(
         address_hash=tokens.address_hash(recipient),
         defaults={"reason": reason, "created_at": timezone.now()},

@@ -6,6 +6,7 @@ import re
 
 from django.utils import timezone
 
+from articles.models import Article
 from newsletter.models import IssueArticle, NewsletterIssue, Subscriber
 from tests.factories import ArticleFactory, CategoryFactory
 
@@ -21,6 +22,10 @@ def confirmed(*emails: str) -> list[Subscriber]:
 
 def make_issue(**fields) -> NewsletterIssue:
     category = CategoryFactory(name="Gehalt & Verhandlung", slug="gehalt")
+    titles = fields.pop(
+        "titles",
+        ["Gehaltserhöhung richtig verhandeln", "Weiterbildungsmöglichkeiten für Berufstätige"],
+    )
     issue = NewsletterIssue.objects.create(
         subject=fields.pop("subject", "Gehaltserhöhung: So klappt’s"),
         preheader=fields.pop("preheader", "Drei Tipps für dein nächstes Jahresgespräch"),
@@ -32,10 +37,10 @@ def make_issue(**fields) -> NewsletterIssue:
         closing=fields.pop("closing", "<p>Viel Erfolg wünscht dir Jürgen Groß</p>"),
         **fields,
     )
-    for position, title in enumerate(
-        ["Gehaltserhöhung richtig verhandeln", "Weiterbildungsmöglichkeiten für Berufstätige"]
-    ):
-        article = ArticleFactory(title=title, category=category, teaser=f"Teaser zu {title}.")
+    for position, title in enumerate(titles):
+        article = Article.objects.filter(title=title).first() or ArticleFactory(
+            title=title, category=category, teaser=f"Teaser zu {title}."
+        )
         IssueArticle.objects.create(issue=issue, article=article, position=position)
     return issue
 
