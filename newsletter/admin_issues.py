@@ -26,11 +26,12 @@ from newsletter.models import Delivery, IssueArticle, NewsletterIssue, WelcomeMa
 SEND_PERMISSION = "newsletter.send_newsletterissue"
 
 
-class IssueArticleInline(admin.TabularInline):
+class IssueArticleInline(admin.StackedInline):
     model = IssueArticle
     fields = ["position", "article"]
     autocomplete_fields = ["article"]
-    extra = 1
+    # No empty row: "the newest N" or "add another" fills it (an empty select2 has no name).
+    extra = 0
 
     # A sent (or sending, scheduled) issue is what subscribers got: it stays as it is.
     def has_add_permission(self, request, obj=None):
