@@ -197,7 +197,6 @@ def _claim(row: Delivery, message_id: str) -> bool:
     )
 
 
-@transaction.atomic
 def _record_sent(row: Delivery, issue: NewsletterIssue, message) -> None:
     now = timezone.now()
     status = getattr(message, "anymail_status", None)  # set by anymail's ESP backends
@@ -249,10 +248,18 @@ def issue_batch_send(*, issue_id: int, batch: int) -> int:
     rendered = issue_mail.issue_render(issue) if rows else None
     connection = get_connection()
     sent = streak = 0
+    # A sent mail is recorded in the same commit that claims the next one: one commit per
+    # mail instead of two. A crash in between leaves the sent one "sending" (unknown).
+    unrecorded = None
     try:
         for row in _skip_ineligible(rows, now):
             message_id = mail.new_message_id()
-            if not _claim(row, message_id):
+            with transaction.atomic():
+                if unrecorded:
+                    _record_sent(*unrecorded)
+                    unrecorded = None
+                claimed = _claim(row, message_id)
+            if not claimed:
                 continue
             message = rendered.message(
                 subscriber=row.subscriber,
@@ -270,9 +277,12 @@ def issue_batch_send(*, issue_id: int, batch: int) -> int:
                 continue
             streak = 0
             sent += 1
-            _record_sent(row, issue, message)
+            unrecorded = (row, issue, message)
     finally:
         connection.close()
+        if unrecorded:
+            with transaction.atomic():
+                _record_sent(*unrecorded)
     _continue_or_finish(issue, batch)
     return sent
 
