@@ -78,10 +78,12 @@ def test_editor_composes_previews_tests_and_sends_an_issue(
     assert_accessible(page, admin=True)
     page.get_by_role("button", name="Ja, senden").click()
     expect(page.get_by_text("Der Versand hat begonnen.")).to_be_visible()
+    figures = page.locator("#issue-figures")
+    expect(figures.locator('[data-figure="status"]')).to_have_text("Wird versendet")
     run_tasks()
 
-    page.reload()
-    figures = page.locator("#issue-figures")
+    # The page follows the send by itself and shows the result when it is done.
+    expect(figures.locator('[data-figure="status"]')).to_have_text("Versendet", timeout=15000)
     expect(figures.locator('[data-figure="status"]')).to_have_text("Versendet")
     expect(figures.locator('[data-figure="sent"]')).to_have_text("3")
     expect(figures.locator('[data-figure="recipients"]')).to_have_text("3")
