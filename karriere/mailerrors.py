@@ -10,7 +10,6 @@ reputation. E-mail service APIs (django-anymail) count like HTTP: 429 and 5xx ar
 from __future__ import annotations
 
 import smtplib
-import socket
 from datetime import timedelta
 
 FIRST_RETRY = timedelta(seconds=30)
@@ -37,7 +36,7 @@ def is_transient(exc: BaseException) -> bool:
         return status == 429 or status >= 500
     # ConnectionRefusedError, ConnectionResetError, TimeoutError, SMTPServerDisconnected ...
     # (smtplib's errors are OSErrors too).
-    return isinstance(exc, OSError | socket.timeout)
+    return isinstance(exc, OSError)
 
 
 def retry_delay(attempt: int) -> timedelta:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import smtplib
-import socket
 from datetime import timedelta
 
 import pytest
@@ -27,7 +26,6 @@ class FakeResponse:
     [
         (ConnectionRefusedError(111, "Connection refused"), True),
         (TimeoutError("timed out"), True),
-        (socket.timeout("timed out"), True),
         (smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), True),
         (smtplib.SMTPConnectError(421, b"Zu viele Verbindungen"), True),
         (smtplib.SMTPDataError(451, b"4.3.0 Bitte spaeter erneut versuchen"), True),
