@@ -3,8 +3,11 @@ nobody gets it twice whatever fails on the way."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from newsletter import sending, services
 from newsletter.models import ConsentEvent, Delivery, NewsletterIssue, Subscriber
@@ -205,3 +208,44 @@ def test_cancelling_stops_what_has_not_gone_out(settings, smtp_inbox, run_tasks)
     issue.refresh_from_db()
     assert issue.status == NewsletterIssue.Status.CANCELLED
     assert issue.deliveries.figures()["cancelled"] == 2
+
+
+def test_a_scheduled_issue_goes_out_at_its_time(smtp_inbox, run_tasks, clock):
+    confirmed("anna@example.de")
+    issue = make_issue()
+    sending.issue_send(issue=issue, actor="newsletter", when=timezone.now() + timedelta(hours=2))
+    run_tasks()
+    assert smtp_inbox.messages == []
+    issue.refresh_from_db()
+    assert issue.status == NewsletterIssue.Status.SCHEDULED
+
+    clock.shift(2 * 3600)
+    run_tasks()
+    assert smtp_inbox.recipients == [["anna@example.de"]]
+    issue.refresh_from_db()
+    assert issue.status == NewsletterIssue.Status.SENT
+
+
+def test_the_rate_per_minute_spreads_the_batches(settings, smtp_inbox, run_tasks, clock):
+    settings.NEWSLETTER_BATCH_SIZE = 2
+    settings.NEWSLETTER_MAX_PER_MINUTE = 2
+    confirmed(*(f"leser{n}@example.de" for n in range(5)))
+    send(make_issue())
+
+    run_tasks()
+    assert len(smtp_inbox.messages) == 2
+    clock.shift(60)
+    run_tasks()
+    assert len(smtp_inbox.messages) == 4
+    clock.shift(60)
+    run_tasks()
+    assert len(smtp_inbox.messages) == 5
+
+
+def test_intro_and_closing_are_sanitised_like_article_bodies(db):
+    issue = make_issue(
+        intro='<p onclick="alert(1)">Hallo</p><script>alert("Gehaltserhöhung")</script>',
+        closing='<a href="javascript:alert(1)">Grüße</a>',
+    )
+    assert issue.intro == "<p>Hallo</p>"
+    assert "javascript" not in issue.closing and "Grüße" in issue.closing
