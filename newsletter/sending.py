@@ -297,7 +297,13 @@ def _continue_or_finish(issue: NewsletterIssue, batch: int) -> None:
     )["next"]
     if left is not None:
         tasks.send_issue_batch.using(run_after=left).enqueue(issue.pk, batch)
-    elif not issue.deliveries.filter(status__in=OPEN).exists():
+    else:
+        _finish_if_done(issue)
+
+
+def _finish_if_done(issue: NewsletterIssue) -> None:
+    # Rows left "sending" (a worker died after the hand-off) do not hold the issue open.
+    if not issue.deliveries.filter(status__in=OPEN).exists():
         NewsletterIssue.objects.filter(
             pk=issue.pk, status=NewsletterIssue.Status.SENDING, prepared=True
         ).update(status=NewsletterIssue.Status.SENT, finished_at=timezone.now())
@@ -329,7 +335,7 @@ def issues_resume_stalled(*, now: datetime | None = None) -> int:
             tasks.send_issue_batch.enqueue(issue.pk, batch)
             queued += 1
         if not due:
-            _continue_or_finish(issue, -1)
+            _finish_if_done(issue)
     return queued
 
 
