@@ -135,6 +135,13 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far: unlike wall time, not inflated by other
+    work on a shared machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def send_once(subscribers: int, workers: int, smtp_port: int, sink: Sink) -> dict:
     from newsletter import sending
     from newsletter.models import NewsletterIssue
@@ -154,6 +161,7 @@ def send_once(subscribers: int, workers: int, smtp_port: int, sink: Sink) -> dic
     time.sleep(3)  # let the workers import Django and start polling, as they would be
     with sink.lock:
         sink.count, sink.first, sink.last = 0, None, None
+    cpu_before = sum(cpu_seconds(p.pid) for p in processes)
     started = time.monotonic()
     sending.issue_send(issue=issue, actor="bench")
     try:
@@ -166,6 +174,7 @@ def send_once(subscribers: int, workers: int, smtp_port: int, sink: Sink) -> dic
                 raise RuntimeError("issue not sent within an hour")
         done = time.monotonic()
         peaks = [peak_rss_mb(p.pid) for p in processes]
+        cpu = sum(cpu_seconds(p.pid) for p in processes) - cpu_before
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
@@ -181,6 +190,7 @@ def send_once(subscribers: int, workers: int, smtp_port: int, sink: Sink) -> dic
         "rate_send_to_last": subscribers / (sink.last - started),
         "rate_first_to_last": subscribers / max(sink.last - sink.first, 1e-9),
         "peak_rss_mb": max(peaks),
+        "cpu_ms_per_mail": cpu * 1000 / subscribers,
     }
 
 
@@ -217,17 +227,20 @@ def report(rows: list[dict], queries: dict, load: tuple[float, float]) -> str:
         f"every 0.2 s), batches of {BATCH_SIZE}, SMTP to a local aiosmtpd sink in the bench "
         "process (no TLS); the issue has 5 article cards, HTML with inlined CSS and text.",
         "- Send → first mail: from the confirmed send until the sink has the first mail "
-        "(includes preparing the Delivery rows of the whole list).",
+        "(includes preparing the Delivery rows of the whole list). Worker CPU: user + system "
+        "time of all workers from send to done, divided by the mails (PostgreSQL's share and "
+        "the SMTP sink's are not in it); on a shared machine it is the steadier figure.",
         "",
         "| Subscribers | Workers | send → first mail s | send → done s | mails/s (send → last) "
-        "| mails/s (first → last) | peak worker RSS MiB |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| mails/s (first → last) | worker CPU ms per mail | peak worker RSS MiB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         lines.append(
             f"| {row['subscribers']:,} | {row['workers']} | {row['first_mail_s']:.2f} "
             f"| {row['total_s']:.1f} | {row['rate_send_to_last']:.0f} "
-            f"| {row['rate_first_to_last']:.0f} | {row['peak_rss_mb']:.0f} |".replace(",", " ")
+            f"| {row['rate_first_to_last']:.0f} | {row['cpu_ms_per_mail']:.1f} "
+            f"| {row['peak_rss_mb']:.0f} |".replace(",", " ")
         )
     lines += [
         "",
