@@ -292,8 +292,9 @@ PERMISSIONS_POLICY = {
 }
 
 # Admin login throttling (django-axes, karriere/security.py): after AXES_FAILURE_LIMIT failed
-# logins from one client IP, or for one username, logins from that IP / for that user are
-# refused for LOGIN_COOLOFF_MINUTES.
+# logins from one client IP, or for one username from one client IP, logins from that IP / for
+# that user from that IP are refused for LOGIN_COOLOFF_MINUTES. Never per username alone: then
+# anyone who knows an editor's login name could lock them out from everywhere.
 AUTHENTICATION_BACKENDS = [
     "karriere.security.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -301,7 +302,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_COOLOFF_MINUTES = env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15)
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "karriere.net.client_ip"
 AXES_LOCKOUT_CALLABLE = "karriere.security.lockout_response"
 AXES_COOLOFF_MESSAGE = _("Too many failed login attempts. Please try again later.")
