@@ -128,8 +128,9 @@ class Subscriber(models.Model):
 
 
 class ConsentEventQuerySet(models.QuerySet):
-    # Evidence is append-only: bulk edits and deletes are refused. Erasing a subscriber still
-    # removes its events, because Django's deletion collector bypasses these methods.
+    # Evidence is append-only: bulk edits and deletes are refused here and, for every other way
+    # in (raw SQL, _base_manager), by database triggers (newsletter/evidence.py). Erasing a
+    # subscriber removes its events through the deletion collector inside evidence_erasure().
     def update(self, **kwargs):
         raise ImmutableRecordError("Consent events cannot be changed.")
 

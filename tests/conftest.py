@@ -22,6 +22,27 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.db")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_may_erase_consent_evidence():
+    """Transactional tests (live server, real workers) end with a flush. On SQLite that is a
+    DELETE, which the consent-evidence trigger refuses outside the erasure path (PostgreSQL
+    truncates, which no row trigger sees): the flush is an erasure of everything."""
+    from django.db.backends.sqlite3.operations import DatabaseOperations
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        self.connection.consent_evidence_erasure = True
+        try:
+            original(self, sql_list)
+        finally:
+            self.connection.consent_evidence_erasure = False
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    DatabaseOperations.execute_sql_flush = original
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     # Fast hashing, plain static files (no manifest needed), uploads in a throwaway folder.
