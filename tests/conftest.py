@@ -54,9 +54,27 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SECURE_SSL_REDIRECT = False
     # Saving content invalidates cached pages when the transaction commits, which a test's
-    # transaction never does: the page cache is on only where a test turns it on
-    # (tests/karriere/test_pagecache.py).
+    # transaction never does: the page cache is on only where a test turns it on (the
+    # `page_cache` fixture, tests/karriere/test_pagecache.py).
     settings.PAGECACHE_ENABLED = False
+
+
+@pytest.fixture
+def page_cache(settings, django_capture_on_commit_callbacks):
+    """The page cache switched on, as in production, and ``page_cache.commit()``: a context in
+    which on-commit work (the content-version bump) runs, as when the transaction commits.
+
+    A test of anything readers see on cached pages must use it: with the cache off (the test
+    default) such a test passes whatever the invalidation does.
+    """
+    settings.PAGECACHE_ENABLED = True
+
+    class PageCache:
+        @staticmethod
+        def commit():
+            return django_capture_on_commit_callbacks(execute=True)
+
+    return PageCache()
 
 
 @pytest.fixture(autouse=True)
