@@ -98,6 +98,8 @@ MIDDLEWARE = [
     # Outside the flatpage fallback so flatpages get the headers too (see "Security" below).
     "karriere.middleware.ContentSecurityPolicyMiddleware",
     "karriere.middleware.PermissionsPolicyMiddleware",
+    # TRACE refused, NUL bytes out, non-UTF-8 form data refused: before anything reads input.
+    "karriere.middleware.InputEdgeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
