@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -30,7 +30,20 @@ SEARCH_MAX_LENGTH = 100
 
 
 def _page(request: HttpRequest, articles):
-    return Paginator(articles, PAGE_SIZE).get_page(request.GET.get("seite"))
+    """The page ``?seite=`` asks for: anything that is no number is the first page (as the page
+    cache's key treats it), a number beyond the last page is 404 (so made-up page numbers fill
+    no cache)."""
+    number = request.GET.get("seite", "")
+    paginator = Paginator(articles, PAGE_SIZE)
+    if not (number.isascii() and number.isdecimal()):
+        return paginator.page(1)
+    try:
+        # More than nine digits: more pages than any magazine has (and past int()'s limits).
+        if len(number) > 9:
+            raise EmptyPage
+        return paginator.page(int(number))
+    except EmptyPage as error:
+        raise Http404(_("This page does not exist.")) from error
 
 
 def _listing():

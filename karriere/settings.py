@@ -432,20 +432,6 @@ PAGECACHE_TIMEOUT = env_int("PAGECACHE_TIMEOUT", 300)
 # Readers with one of these cookies get a fresh page: a pending Django message, and their own
 # comment awaiting moderation (comments/views.py: PENDING_COOKIE).
 PAGECACHE_BYPASS_COOKIES = ["messages", "karriere_eigene_kommentare"]
-# Query parameters no page reads (campaign and click ids): left out of the cache key.
-PAGECACHE_IGNORED_QUERY_PARAMS = [
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "utm_id",
-    "fbclid",
-    "gclid",
-    "msclkid",
-    "mc_cid",
-    "mc_eid",
-]
 
 # --- periodic jobs ------------------------------------------------------------------------
 # `manage.py run_periodic_jobs` enqueues these tasks for the worker (name: task, seconds).
