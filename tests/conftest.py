@@ -27,8 +27,12 @@ def _flush_may_erase_consent_evidence():
     """Transactional tests (live server, real workers) end with a flush. On SQLite that is a
     DELETE, which the consent-evidence trigger refuses outside the erasure path (PostgreSQL
     truncates, which no row trigger sees): the flush is an erasure of everything."""
-    from django.db.backends.sqlite3.operations import DatabaseOperations
+    from django.db import connection
 
+    if connection.vendor != "sqlite":
+        yield
+        return
+    DatabaseOperations = type(connection.ops)
     original = DatabaseOperations.execute_sql_flush
 
     def execute_sql_flush(self, sql_list):
