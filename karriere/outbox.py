@@ -16,6 +16,7 @@ once, and a person decides in the admin whether to send it again ("Erneut senden
 from __future__ import annotations
 
 import logging
+import smtplib
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TypeVar
@@ -93,8 +94,19 @@ def automatic_message(
     )
 
 
+def _answer(code: int, text: bytes | str) -> str:
+    return f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+
+
 def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"[:1000]
+    """What an operator needs to read in the admin: the server's answer where there is one."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        detail = "; ".join(f"{rcpt}: {_answer(*answer)}" for rcpt, answer in exc.recipients.items())
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        detail = _answer(exc.smtp_code, exc.smtp_error)
+    else:
+        detail = str(exc)
+    return f"{type(exc).__name__}: {detail}"[:1000]
 
 
 def _record_failure(

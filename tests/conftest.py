@@ -85,8 +85,21 @@ class Inbox:
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
         self.recipients: list[list[str]] = []
+        # Scripted trouble: the next answers to DATA (e.g. "451 …"), and addresses whose RCPT
+        # is refused with the given answer (e.g. "550 …").
+        self.data_replies: list[str] = []
+        self.refused: dict[str, str] = {}
+        self.port = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused:
+            return self.refused[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.data_replies:
+            return self.data_replies.pop(0)
         self.recipients.append(list(envelope.rcpt_tos))
         self.messages.append(
             email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -94,7 +107,8 @@ class Inbox:
         return "250 Message accepted for delivery"
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port nothing listens on (until someone binds it): connecting is refused."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -104,8 +118,9 @@ def _free_port() -> int:
 def smtp_inbox(settings):
     """A real SMTP server (aiosmtpd) on localhost that Django's SMTP backend sends to."""
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
+    inbox.port = controller.port
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = controller.port
