@@ -48,6 +48,12 @@ class MailState(models.TextChoices):
 UNDELIVERED = [MailState.FAILED, MailState.UNKNOWN]
 
 
+class OutgoingMailQuerySet(models.QuerySet):
+    def undelivered(self) -> OutgoingMailQuerySet:
+        """Failed for good or unclear: these wait for a person ("Erneut senden")."""
+        return self.filter(state__in=UNDELIVERED)
+
+
 class OutgoingMail(models.Model):
     state = models.CharField(
         _("delivery"), max_length=10, choices=MailState.choices, default=MailState.QUEUED
@@ -60,6 +66,8 @@ class OutgoingMail(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+
+    objects = OutgoingMailQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -226,7 +234,8 @@ def mails_resend(*, mails: models.QuerySet, task: Task) -> int:
     chosen = list(mails.values_list("pk", flat=True))
     pks = list(
         mails.model.objects.select_for_update()
-        .filter(pk__in=chosen, state__in=UNDELIVERED)
+        .filter(pk__in=chosen)
+        .undelivered()
         .values_list("pk", flat=True)
     )
     mails.model.objects.filter(pk__in=pks).update(

@@ -6,8 +6,6 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from karriere.outbox import UNDELIVERED
-
 MAIL_FIELDS = [
     "state",
     "attempts",
@@ -29,7 +27,7 @@ class DeliveryFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "nicht-zugestellt":
-            return queryset.filter(state__in=UNDELIVERED)
+            return queryset.undelivered()
         return queryset
 
 

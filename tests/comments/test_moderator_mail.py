@@ -84,6 +84,8 @@ def test_moderators_see_a_refused_notification_in_german_and_send_it_again_once(
     moderator = User.objects.create_user("mia.moderation", password="x", is_staff=True)
     moderator.groups.add(Group.objects.get(name="Moderation"))
     client.force_login(moderator)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "1 Benachrichtigung der Moderation nicht zugestellt" in index
     html = client.get(CHANGELIST, {"zustellung": "nicht-zugestellt"}).content.decode()
     assert "Benachrichtigungen der Moderation" in html
     assert "Fehlgeschlagen" in html and "554 5.7.1 Als Spam abgelehnt" in html

@@ -132,6 +132,9 @@ def test_the_newsletter_team_sees_an_undelivered_mail_in_german_and_sends_it_aga
     run_tasks()
     failed = SubscriberMail.objects.get(subscriber__email=ADDRESS)
 
+    index = newsletter_team.get(reverse("admin:index")).content.decode()
+    assert "1 Mail an Abonnent*innen nicht zugestellt" in index
+    assert f'href="{CHANGELIST}?zustellung=nicht-zugestellt"' in index
     listing = newsletter_team.get(CHANGELIST, {"zustellung": "nicht-zugestellt"})
     html = listing.content.decode()
     assert listing.status_code == 200
