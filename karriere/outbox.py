@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.message import make_msgid
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_tasks.base import Task
 
@@ -219,9 +219,10 @@ def _settle_abandoned(model: type[M], pk: int) -> str:
             # Claimed by a worker that died before it could mark the result (this task was
             # taken up again after its lease): the server may have the mail, so never resend.
             mail.state = MailState.UNKNOWN
-            mail.last_error = str(
-                _("The worker stopped while handing the mail to the mail server.")
-            )
+            with translation.override(settings.LANGUAGE_CODE):
+                mail.last_error = str(
+                    _("The worker stopped while handing the mail to the mail server.")
+                )
             mail.save()
             logger.warning("%s %s: delivery unknown after a worker died", model.__name__, pk)
         return mail.state

@@ -25,6 +25,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
+from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from karriere.tasks import recover_expired_tasks
@@ -181,7 +182,7 @@ def test_a_worker_killed_before_the_smtp_handoff_leaves_a_mail_that_goes_out_exa
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_during_the_smtp_handoff_never_sends_twice_and_asks_a_person(
-    workers, smtp_inbox, run_tasks
+    workers, smtp_inbox, run_tasks, admin_client
 ):
     sign_up()
     stalling = StallingInbox()
@@ -203,6 +204,10 @@ def test_a_worker_killed_during_the_smtp_handoff_never_sends_twice_and_asks_a_pe
     assert mail.state == "unknown"
     assert smtp_inbox.messages == []  # not sent a second time
     assert mail_task().status == "SUCCESSFUL"
+    listing = admin_client.get(
+        reverse("admin:newsletter_subscribermail_changelist"), {"zustellung": "nicht-zugestellt"}
+    ).content.decode()
+    assert "Zustellung unklar" in listing and "an den Mailserver übergab" in listing
 
     # A person asks the reader, or simply sends it again: it goes out once more.
     assert subscriber_mails_resend(mails=SubscriberMail.objects.all()) == 1
