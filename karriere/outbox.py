@@ -118,7 +118,13 @@ def _describe(exc: BaseException) -> str:
 
 
 def _record_failure(
-    model: type[M], pk: int, exc: BaseException, *, retry: Task, claimed_attempt: int | None
+    model: type[M],
+    pk: int,
+    exc: BaseException,
+    *,
+    retry: Task,
+    claimed_attempt: int | None,
+    handed_over: bool = False,
 ) -> str:
     now = timezone.now()
     with transaction.atomic():
@@ -136,7 +142,11 @@ def _record_failure(
         mail.last_error = _describe(exc)
         mail.next_attempt_at = None
         mail.state = MailState.FAILED
-        if is_transient(exc):
+        if handed_over and not isinstance(exc, smtplib.SMTPResponseException):
+            # The whole message reached the server, its answer did not reach us: it may be
+            # delivered, so it must not be sent again by itself (karriere/mailbackend.py).
+            mail.state = MailState.UNKNOWN
+        elif is_transient(exc):
             next_attempt = now + retry_delay(mail.attempts)
             if next_attempt <= mail.queued_at + timedelta(hours=settings.MAIL_RETRY_HOURS):
                 mail.state = MailState.RETRYING
@@ -192,7 +202,14 @@ def deliver(
         try:
             connection.send_messages([message])
         except Exception as exc:
-            return _record_failure(model, pk, exc, retry=retry, claimed_attempt=attempt)
+            return _record_failure(
+                model,
+                pk,
+                exc,
+                retry=retry,
+                claimed_attempt=attempt,
+                handed_over=getattr(connection, "handed_over", False),
+            )
 
         with transaction.atomic():
             mail = model.objects.select_for_update().filter(pk=pk, attempts=attempt).first()

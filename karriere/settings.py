@@ -212,7 +212,8 @@ SITE_ID = 1
 # E-mail: SMTP when EMAIL_HOST is set, else the console (development).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    # Django's SMTP backend that notes when a message was handed over (karriere/mailbackend.py).
+    EMAIL_BACKEND = "karriere.mailbackend.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -107,6 +109,26 @@ class Inbox:
         return "250 Message accepted for delivery"
 
 
+class StallingInbox:
+    """Receives the whole mail, then does not answer: the worker waits for the "250" after the
+    handoff, the moment whose outcome nobody can know."""
+
+    def __init__(self):
+        self.messages = []
+        self.reached = threading.Event()
+        self.release = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(message)
+        self.reached.set()
+        for _ in range(3600):
+            if self.release.is_set():
+                break
+            await asyncio.sleep(0.05)
+        return "250 Message accepted for delivery"
+
+
 def free_port() -> int:
     """A port nothing listens on (until someone binds it): connecting is refused."""
     with socket.socket() as probe:
@@ -121,7 +143,7 @@ def smtp_inbox(settings):
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     inbox.port = controller.port
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "karriere.mailbackend.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = controller.port
     settings.EMAIL_HOST_USER = ""

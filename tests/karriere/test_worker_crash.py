@@ -9,15 +9,11 @@ Runs on the suite's database: a SQLite file or PostgreSQL.
 
 from __future__ import annotations
 
-import asyncio
-import email
-import email.policy
 import os
 import signal
 import socket
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import quote
 
@@ -31,9 +27,9 @@ from django_tasks_db.models import DBTaskResult
 from karriere.tasks import recover_expired_tasks
 from newsletter.models import ConsentText, SubscriberMail
 from newsletter.services import subscriber_mails_resend, subscription_request
-from tests.conftest import free_port
+from tests.conftest import StallingInbox, free_port
 
-# Generous bounds for a loaded 2-core machine; the tests wait for events, not for time.
+# Generous bound for a loaded 2-core machine; the tests wait for events, not for time.
 STARTUP_BOUND = 180
 ADDRESS = "weiterbildung@example.de"
 
@@ -105,26 +101,6 @@ class SilentServer:
     def wait_for_client(self) -> socket.socket:
         client, _ = self.socket.accept()
         return client
-
-
-class StallingInbox:
-    """Receives the whole mail, then does not answer: the worker waits for the "250" after the
-    handoff, the moment whose outcome nobody can know."""
-
-    def __init__(self):
-        self.messages = []
-        self.reached = threading.Event()
-        self.release = threading.Event()
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append(message)
-        self.reached.set()
-        for _ in range(STARTUP_BOUND * 20):
-            if self.release.is_set():
-                break
-            await asyncio.sleep(0.05)
-        return "250 Message accepted for delivery"
 
 
 def sign_up() -> None:

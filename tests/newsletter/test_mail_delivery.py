@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from karriere.mailerrors import retry_delay
 from newsletter.models import ConsentEvent, Subscriber, SubscriberMail
 from newsletter.services import subscription_unsubscribe
-from tests.conftest import free_port
+from tests.conftest import StallingInbox, free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -197,3 +198,27 @@ def test_a_mail_no_longer_needed_is_not_sent(sign_up, run_tasks, smtp_inbox, set
 
     assert smtp_inbox.messages == []
     assert the_mail().state == "cancelled"
+
+
+def test_a_server_that_takes_the_whole_mail_and_never_answers_gets_no_second_copy(
+    sign_up, run_tasks, smtp_inbox, settings, newsletter_team
+):
+    stalling = StallingInbox()
+    server = Controller(stalling, hostname="127.0.0.1", port=free_port())
+    server.start()
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_TIMEOUT = 1  # the worker gives up waiting for the "250"
+    try:
+        sign_up(ADDRESS)
+        run_tasks()
+    finally:
+        stalling.release.set()
+        server.stop()
+
+    assert len(stalling.messages) == 1  # the server has it and may deliver it
+    mail = the_mail()
+    assert (mail.state, mail.next_attempt_at) == ("unknown", None)
+    assert "timed out" in mail.last_error
+    assert not DBTaskResult.objects.ready().exists()  # no automatic retry
+    html = newsletter_team.get(CHANGELIST, {"zustellung": "nicht-zugestellt"}).content.decode()
+    assert "Zustellung unklar" in html
