@@ -63,3 +63,9 @@ def test_a_task_that_keeps_killing_its_workers_is_given_up(settings, clock):
     assert tasks_recover_expired() == 0
     assert status_of(row) == "FAILED"
     assert "3 workers died" in row.traceback
+
+
+def test_the_scheduler_looks_for_expired_leases_well_within_a_lease(settings):
+    task_path, interval = settings.PERIODIC_JOBS["recover_expired_tasks"]
+    assert task_path == "karriere.tasks.recover_expired_tasks"
+    assert interval <= settings.TASK_LEASE_SECONDS / 5
