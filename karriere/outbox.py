@@ -75,10 +75,6 @@ class OutgoingMail(models.Model):
         permissions = [("resend_mail", _("Can send undelivered mails again"))]
         indexes = [models.Index(fields=["state"])]
 
-    @property
-    def is_undelivered(self) -> bool:
-        return self.state in UNDELIVERED
-
 
 M = TypeVar("M", bound=OutgoingMail)
 
