@@ -170,6 +170,14 @@ else:
 
 # Background work: Django's Tasks API, queued in the database, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker's claim on a task is a lease: a task still RUNNING after this long is put back in the
+# queue (its worker is taken to be dead; karriere/taskqueue.py). Must exceed the longest task.
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 10 * 60)
+# A task whose workers died this many times is failed instead of being taken up again.
+TASK_MAX_RUNS = env_int("TASK_MAX_RUNS", 3)
+# Mails that fail transiently (no connection, timeout, SMTP 4xx) are retried with backoff for
+# this long after they were queued; then, like 5xx answers, they are recorded as failed.
+MAIL_RETRY_HOURS = env_int("MAIL_RETRY_HOURS", 24)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -206,12 +214,13 @@ SITE_ID = 1
 # E-mail: SMTP when EMAIL_HOST is set, else the console (development).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    # Django's SMTP backend that notes when a message was handed over (karriere/mailbackend.py).
+    EMAIL_BACKEND = "karriere.mailbackend.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
-    EMAIL_TIMEOUT = 20
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Karriere-Magazin <redaktion@localhost>")
@@ -439,6 +448,7 @@ PERIODIC_JOBS = {
     "erase_comment_client_data": ("comments.tasks.erase_comment_client_data", 3600),
     "purge_unconfirmed_signups": ("newsletter.tasks.purge_unconfirmed", 3600),
     "prune_task_results": ("karriere.tasks.prune_task_results", 24 * 3600),
+    "recover_expired_tasks": ("karriere.tasks.recover_expired_tasks", 60),
 }
 if VIEW_COUNT_REDIS_URL:
     # Only the Redis store collects counts to move; the database store writes them at once.

@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from karriere.outbox import OutgoingMail
 from karriere.pagecache import bump_content_version
 
 
@@ -126,6 +127,27 @@ class Subscriber(models.Model):
     @staticmethod
     def confirm_token_lifetime() -> timedelta:
         return timedelta(hours=settings.NEWSLETTER_CONFIRM_TOKEN_HOURS)
+
+
+class SubscriberMail(OutgoingMail):
+    """One mail to one subscriber, claimed before it is sent (never twice, see karriere.outbox).
+    Undelivered ones are listed in the admin for the Newsletter role to send again."""
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("Confirmation request")
+        UNSUBSCRIBE_LINK = "unsubscribe_link", _("Unsubscribe link")
+
+    subscriber = models.ForeignKey(
+        Subscriber, verbose_name=_("subscriber"), on_delete=models.CASCADE, related_name="mails"
+    )
+    kind = models.CharField(_("mail"), max_length=20, choices=Kind.choices)
+
+    class Meta(OutgoingMail.Meta):
+        verbose_name = _("mail to a subscriber")
+        verbose_name_plural = _("mails to subscribers")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.subscriber}"
 
 
 class ConsentEventQuerySet(models.QuerySet):
