@@ -1,10 +1,9 @@
-"""Which mail failures are worth trying again, and when.
+"""Which mail failures are worth retrying, and when to try again.
 
-Shared by every mail the site sends (transactional mails and newsletter issues). A failure is
-transient when the same message may well go through later: the server is down or unreachable,
-timed out, dropped the connection, or answered with a 4xx reply (RFC 5321: "try again"). A 5xx
-reply (unknown mailbox, policy rejection) is permanent: repeating it only hurts the sender's
-reputation. E-mail service APIs (django-anymail) count like HTTP: 429 and 5xx are transient.
+Shared by every mail the site sends (confirmation, unsubscribe link, moderator notification,
+newsletter issues). Transient: the network (refused, reset, timeout, DNS), a dropped SMTP
+session and 4xx answers ("try again later", greylisting, mailbox busy). Permanent: 5xx answers
+(unknown recipient, rejected as spam): retrying those only hurts the sender's reputation.
 """
 
 from __future__ import annotations
@@ -12,33 +11,33 @@ from __future__ import annotations
 import smtplib
 from datetime import timedelta
 
-FIRST_RETRY = timedelta(seconds=30)
-MAX_RETRY = timedelta(hours=1)
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=1)
 
 
-def _smtp_code(exc: BaseException) -> int | None:
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return exc.smtp_code
-    if isinstance(exc, smtplib.SMTPRecipientsRefused) and exc.recipients:
-        # {address: (code, message)}: transient only if every refusal was.
-        codes = [code for code, _ in exc.recipients.values()]
-        return max(codes)
-    return None
+def _is_4xx(code: object) -> bool:
+    return isinstance(code, int) and 400 <= code < 500
 
 
 def is_transient(exc: BaseException) -> bool:
-    code = _smtp_code(exc)
-    if code is not None:
-        return 400 <= code < 500
-    # anymail's AnymailRequestsAPIError (an OSError through requests, so asked first).
-    status = getattr(exc, "status_code", None)
-    if isinstance(status, int):
-        return status == 429 or status >= 500
-    # ConnectionRefusedError, ConnectionResetError, TimeoutError, SMTPServerDisconnected ...
-    # (smtplib's errors are OSErrors too).
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        # Transient only if every recipient was refused with "try later".
+        codes = [code for code, _message in exc.recipients.values()]
+        return bool(codes) and all(_is_4xx(code) for code in codes)
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        # Our credentials, not the recipient: once the operator fixes them, the mail should go.
+        return True
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return _is_4xx(exc.smtp_code)
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return True
+    if isinstance(exc, smtplib.SMTPException):
+        return False
+    # Connection refused/reset, timeouts, unreachable hosts, name resolution.
     return isinstance(exc, OSError)
 
 
 def retry_delay(attempt: int) -> timedelta:
-    """Wait before try ``attempt + 1``: 30 s, 1 min, 2 min, ... doubling up to an hour."""
-    return min(FIRST_RETRY * 2 ** max(attempt - 1, 0), MAX_RETRY)
+    """Wait after the ``attempt``-th failed try (1-based): 1, 2, 4 … minutes, at most an hour."""
+    # The exponent is capped so that a high attempt count cannot overflow timedelta.
+    return min(FIRST_RETRY * 2 ** min(max(attempt - 1, 0), 16), LONGEST_RETRY)

@@ -7,5 +7,9 @@ class NewsletterConfig(AppConfig):
     verbose_name = _("Newsletter")
 
     def ready(self):
+        # Registers the SQL function the consent-evidence triggers call on SQLite.
         # Connects the receiver of anymail's tracking signal (bounces, complaints).
-        from newsletter import tracking  # noqa: F401
+        from newsletter import (
+            evidence,  # noqa: F401
+            tracking,  # noqa: F401
+        )

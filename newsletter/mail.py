@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from karriere.outbox import automatic_message
 from newsletter import tokens
 from newsletter.models import Subscriber
 
@@ -40,12 +41,12 @@ def new_message_id() -> str:
 
 
 def _message(*, to: str, subject: str, body: str, headers: dict[str, str]) -> EmailMessage:
-    return EmailMessage(
+    return automatic_message(
         subject=subject,
         body=body,
         from_email=settings.NEWSLETTER_FROM_EMAIL,
         to=[to],
-        headers={"Message-ID": new_message_id(), **headers},
+        headers=headers,
     )
 
 

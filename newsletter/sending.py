@@ -10,6 +10,7 @@ taken up again (a retried batch task, or ``issues_resume_stalled``).
 
 from __future__ import annotations
 
+import smtplib
 import uuid
 from datetime import datetime, timedelta
 
@@ -231,6 +232,12 @@ def _record_failure(row: Delivery, error: BaseException) -> bool:
     return retry
 
 
+def _record_unknown(row: Delivery, error: BaseException) -> None:
+    Delivery.objects.filter(pk=row.pk).update(
+        error=f"{type(error).__name__}: {error}"[:500], updated_at=timezone.now()
+    )
+
+
 # Not atomic: each claim must be committed before its mail is handed over, and each sent mail
 # recorded on its own, so a crash loses at most the one mail in flight.
 def issue_batch_send(*, issue_id: int, batch: int) -> int:
@@ -267,9 +274,17 @@ def issue_batch_send(*, issue_id: int, batch: int) -> int:
                 message_id=message_id,
             )
             try:
+                # One SMTP session for the batch; opened again after a failure closed it.
+                connection.open()
                 connection.send_messages([message])
             except Exception as error:  # noqa: BLE001 - every failure is recorded per recipient
+                handed_over = getattr(connection, "handed_over", False)  # karriere.mailbackend
                 connection.close()
+                if handed_over and not isinstance(error, smtplib.SMTPResponseException):
+                    # The whole mail reached the server, its answer did not reach us: it may
+                    # have been delivered, so it stays "sending" (unknown), never sent again.
+                    _record_unknown(row, error)
+                    continue
                 streak = streak + 1 if _record_failure(row, error) else 0
                 if streak >= SERVER_TROUBLE_STREAK:
                     _postpone_batch(issue, batch, timezone.now() + retry_delay(row.attempts + 1))

@@ -16,7 +16,7 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from articles.models import Article, SlugRedirect
-from comments.models import Comment, ModerationWord
+from comments.models import Comment, ModerationWord, ModeratorMail
 from karriere.roles import ROLES
 from newsletter.models import (
     ConsentEvent,
@@ -24,6 +24,7 @@ from newsletter.models import (
     Delivery,
     NewsletterIssue,
     Subscriber,
+    SubscriberMail,
     Suppression,
     WelcomeMail,
 )
@@ -44,10 +45,12 @@ MODEL_MATRIX = {
     "taggit.tag":                            ("LAVCD", "LV",   "",       "",        "LAVCD"),
     "comments.comment":                      ("",      "",     "LVCD",   "",        "LVCD"),
     "comments.moderationword":               ("",      "",     "LAVCD",  "",        "LAVCD"),
+    "comments.moderatormail":                ("",      "",     "LV",     "",        "LV"),
     "newsletter.subscriber":                 ("",      "",     "",       "LV",      "LVC"),
     "newsletter.consentevent":               ("",      "",     "",       "LV",      "LV"),
     "newsletter.consenttext":                ("LAV",   "",     "",       "LV",      "LAVCD"),
     "newsletter.suppression":                ("",      "",     "",       "LV",      "LV"),
+    "newsletter.subscribermail":             ("",      "",     "",       "LV",      "LV"),
     "newsletter.newsletterissue":            ("LAVCD", "",     "",       "LAVCD",   "LAVCD"),
     "newsletter.delivery":                   ("",      "",     "",       "LV",      "LV"),
     "newsletter.welcomemail":                ("",      "",     "",       "LVC",     "LVCD"),
@@ -71,6 +74,8 @@ ACTION_MATRIX = {
     ("comments.comment", "restore"):          {"Moderation", "superuser"},
     ("newsletter.subscriber", "export_csv"):  {"Newsletter", "superuser"},
     ("newsletter.subscriber", "erase"):       {"Newsletter", "superuser"},
+    ("newsletter.subscribermail", "resend"):  {"Newsletter", "superuser"},
+    ("comments.moderatormail", "resend"):     {"Moderation", "superuser"},
     ("taggit.tag", "render_tag_form"):        {"Redaktion", "superuser"},
 }
 # fmt: on
@@ -107,6 +112,9 @@ def objects(users):
     sent_issue = NewsletterIssue.objects.create(
         subject="Weiterbildungsmöglichkeiten", status=NewsletterIssue.Status.SENT
     )
+    comment = Comment.objects.create(
+        article=other_draft, name="Leser", email="leser@example.org", text="Danke!"
+    )
     return {
         "other_draft": other_draft,
         "own_draft": own_draft,
@@ -117,9 +125,8 @@ def objects(users):
             old_slug="alter-slug", article=other_draft
         ),
         "taggit.tag": Tag.objects.create(name="Gehalt"),
-        "comments.comment": Comment.objects.create(
-            article=other_draft, name="Leser", email="leser@example.org", text="Danke!"
-        ),
+        "comments.comment": comment,
+        "comments.moderatormail": ModeratorMail.objects.create(comment=comment, state="failed"),
         "comments.moderationword": ModerationWord.objects.create(
             word="casino", kind=ModerationWord.Kind.BLOCK
         ),
@@ -128,6 +135,9 @@ def objects(users):
             subscriber=subscriber, kind=ConsentEvent.Kind.SIGNUP_REQUESTED
         ),
         "newsletter.consenttext": ConsentText.objects.create(text="Neue Einwilligung"),
+        "newsletter.subscribermail": SubscriberMail.objects.create(
+            subscriber=subscriber, kind="confirmation", state="failed"
+        ),
         "newsletter.suppression": Suppression.objects.create(
             address_hash="a" * 64, reason="erased"
         ),

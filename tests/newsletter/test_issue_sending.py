@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.test import Client
 from django.utils import timezone
 
 from newsletter import sending, services
 from newsletter.models import ConsentEvent, Delivery, NewsletterIssue, Subscriber
+from tests.conftest import StallingInbox, free_port
 from tests.newsletter.issue_helpers import confirmed, make_issue, path_of, unsubscribe_target
 
 pytestmark = pytest.mark.django_db
@@ -178,7 +180,7 @@ def test_smtp_server_down_mid_send_loses_nothing_and_repeats_nothing(
 
 
 def test_a_permanent_refusal_is_recorded_with_the_servers_reason(settings, smtp_inbox, run_tasks):
-    smtp_inbox.refuse = {"weg@example.de": "550 5.1.1 Postfach unbekannt"}
+    smtp_inbox.refused = {"weg@example.de": "550 5.1.1 Postfach unbekannt"}
     confirmed("weg@example.de", "da@example.de")
     issue = make_issue()
     send(issue)
@@ -249,3 +251,34 @@ def test_intro_and_closing_are_sanitised_like_article_bodies(db):
     )
     assert issue.intro == "<p>Hallo</p>"
     assert "javascript" not in issue.closing and "Grüße" in issue.closing
+
+
+def test_a_server_that_takes_a_mail_and_never_answers_gets_no_second_copy(
+    settings, smtp_inbox, run_tasks, clock
+):
+    confirmed("anna@example.de", "bernd@example.de")
+    issue = make_issue()
+    send(issue)
+    sending.issue_prepare(issue_id=issue.pk)
+    stalling = StallingInbox()
+    server = Controller(stalling, hostname="127.0.0.1", port=free_port())
+    server.start()
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_TIMEOUT = 1  # the worker gives up waiting for the "250"
+    try:
+        sending.issue_batch_send(issue_id=issue.pk, batch=0)
+    finally:
+        stalling.release.set()
+        server.stop()
+    settings.EMAIL_PORT = smtp_inbox.port
+    clock.shift(3600)
+    sending.issues_resume_stalled(now=timezone.now() + timedelta(hours=1))
+    run_tasks()
+
+    assert len(stalling.messages) == 2  # each handed over once; the outcome is unknown
+    assert smtp_inbox.messages == []  # and nobody gets a second copy
+    figures = issue.deliveries.figures()
+    assert (figures["unknown"], figures["waiting"], figures["sent"]) == (2, 0, 0)
+    assert "timed out" in Delivery.objects.first().error
+    issue.refresh_from_db()
+    assert issue.status == NewsletterIssue.Status.SENT

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('articles', '0005_article_preview_key'),
-        ('newsletter', '0002_initial_consent_text'),
+        ('newsletter', '0004_subscribermail'),
     ]
 
     operations = [
