@@ -92,7 +92,8 @@ def seed(subscribers: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE newsletter_delivery, newsletter_issuearticle, newsletter_newsletterissue, "
-            "newsletter_consentevent, newsletter_subscriber, django_tasks_database_dbtaskresult"
+            "newsletter_consentevent, newsletter_subscribermail, newsletter_subscriber, "
+            "django_tasks_database_dbtaskresult"
         )
         # Generated in SQL: 100,000 rows take a second, not a minute.
         cursor.execute(
