@@ -20,7 +20,8 @@ urlpatterns = [
         cache_page_for_readers(feeds.CategoryFeed()),
         name="category_feed",
     ),
-    path("thema/<slug:slug>/", cache_page_for_readers(views.tag_detail), name="tag"),
+    # Any text, not only <slug:>: old tag addresses with umlauts must reach the view (301).
+    path("thema/<str:slug>/", cache_page_for_readers(views.tag_detail), name="tag"),
     path("autor/<slug:slug>/", cache_page_for_readers(views.author_detail), name="author"),
     path("zaehler/<int:article_id>/", views.count_view, name="count_view"),
     path("suche/", cache_page_for_readers(views.search), name="search"),
