@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from django.core.management import call_command
@@ -145,3 +146,11 @@ def test_ensure_superuser_refuses_the_default_account_in_production(settings, mo
     monkeypatch.delenv("DJANGO_SUPERUSER_PASSWORD", raising=False)
     with pytest.raises(CommandError, match="DJANGO_SUPERUSER_USERNAME"):
         call_command("ensure_superuser", verbosity=0)
+
+
+def test_time_elements_carry_no_microseconds():
+    """HTML allows at most three fractional digits in <time datetime>; Python prints six."""
+    from karriere.templatetags.karriere_tags import html_datetime
+
+    moment = datetime(2026, 3, 2, 9, 15, 30, 123456, tzinfo=UTC)
+    assert html_datetime(moment) == "2026-03-02T10:15:30+01:00"
