@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -19,6 +20,7 @@ from taggit.models import Tag as TaggitTag
 from articles.charts import daily_views_svg, top_articles_admin
 from articles.models import Article, Author, Category, SlugRedirect, Tag
 from articles.services import article_publish, article_unpublish, author_for_user, tag_merge
+from karriere.pagecache import bump_content_version
 
 # Articles use their own tag model (German slugs); taggit's table stays empty.
 admin.site.unregister(TaggitTag)
@@ -75,6 +77,11 @@ class TagAdmin(GermanSlugMixin, admin.ModelAdmin):
             "merge/", self.admin_site.admin_view(self.merge_view), name="articles_tag_merge"
         )
         return [merge, *super().get_urls()]
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        # A bulk delete skips Tag.delete(), which invalidates the cached pages.
+        transaction.on_commit(bump_content_version)
 
     @admin.action(description=_("Merge selected tags"), permissions=["change"])
     def merge_tags(self, request, queryset):

@@ -15,9 +15,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from articles.models import Article, SlugRedirect, Tag
-from comments.models import Comment, ModerationWord
+from comments.models import Comment, ModerationWord, ModeratorMail
 from karriere.roles import ROLES
-from newsletter.models import ConsentEvent, ConsentText, Subscriber, Suppression
+from newsletter.models import ConsentEvent, ConsentText, Subscriber, SubscriberMail, Suppression
 from tests.articles.images import HTML, jpeg_bytes, upload
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory
 
@@ -32,13 +32,15 @@ MODEL_MATRIX = {
     "articles.category":                     ("LAVCD", "LV",   "",       "",        "LAVCD"),
     "articles.author":                       ("LAVCD", "LV",   "",       "",        "LAVCD"),
     "articles.slugredirect":                 ("LAVCD", "",     "",       "",        "LAVCD"),
-    "articles.tag":                            ("LAVCD", "LV",   "",       "",        "LAVCD"),
+    "articles.tag":                          ("LAVCD", "LV",   "",       "",        "LAVCD"),
     "comments.comment":                      ("",      "",     "LVCD",   "",        "LVCD"),
     "comments.moderationword":               ("",      "",     "LAVCD",  "",        "LAVCD"),
+    "comments.moderatormail":                ("",      "",     "LV",     "",        "LV"),
     "newsletter.subscriber":                 ("",      "",     "",       "LV",      "LVC"),
     "newsletter.consentevent":               ("",      "",     "",       "LV",      "LV"),
     "newsletter.consenttext":                ("LAV",   "",     "",       "LV",      "LAVCD"),
     "newsletter.suppression":                ("",      "",     "",       "LV",      "LV"),
+    "newsletter.subscribermail":             ("",      "",     "",       "LV",      "LV"),
     "auth.user":                             ("",      "",     "",       "",        "LAVCD"),
     "auth.group":                            ("",      "",     "",       "",        "LAVCD"),
     "sites.site":                            ("",      "",     "",       "",        "LAVCD"),
@@ -59,7 +61,9 @@ ACTION_MATRIX = {
     ("comments.comment", "restore"):          {"Moderation", "superuser"},
     ("newsletter.subscriber", "export_csv"):  {"Newsletter", "superuser"},
     ("newsletter.subscriber", "erase"):       {"Newsletter", "superuser"},
-    ("articles.tag", "merge_tags"):        {"Redaktion", "superuser"},
+    ("newsletter.subscribermail", "resend"):  {"Newsletter", "superuser"},
+    ("comments.moderatormail", "resend"):     {"Moderation", "superuser"},
+    ("articles.tag", "merge_tags"):            {"Redaktion", "superuser"},
 }
 # fmt: on
 
@@ -91,6 +95,9 @@ def objects(users):
         authors=[users["Autor"].author_profile],
     )
     subscriber = Subscriber.objects.create(email="leserin@example.org")
+    comment = Comment.objects.create(
+        article=other_draft, name="Leser", email="leser@example.org", text="Danke!"
+    )
     return {
         "other_draft": other_draft,
         "own_draft": own_draft,
@@ -101,9 +108,8 @@ def objects(users):
             old_slug="alter-slug", article=other_draft
         ),
         "articles.tag": Tag.objects.create(name="Gehalt"),
-        "comments.comment": Comment.objects.create(
-            article=other_draft, name="Leser", email="leser@example.org", text="Danke!"
-        ),
+        "comments.comment": comment,
+        "comments.moderatormail": ModeratorMail.objects.create(comment=comment, state="failed"),
         "comments.moderationword": ModerationWord.objects.create(
             word="casino", kind=ModerationWord.Kind.BLOCK
         ),
@@ -112,6 +118,9 @@ def objects(users):
             subscriber=subscriber, kind=ConsentEvent.Kind.SIGNUP_REQUESTED
         ),
         "newsletter.consenttext": ConsentText.objects.create(text="Neue Einwilligung"),
+        "newsletter.subscribermail": SubscriberMail.objects.create(
+            subscriber=subscriber, kind="confirmation", state="failed"
+        ),
         "newsletter.suppression": Suppression.objects.create(
             address_hash="a" * 64, reason="erased"
         ),
