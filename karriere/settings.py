@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "reversion",
     "karriere",
     "articles",
     "comments",

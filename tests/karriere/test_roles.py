@@ -52,7 +52,7 @@ MODEL_MATRIX = {
 ACTION_MATRIX = {
     ("articles.article", "publish"):          {"Redaktion", "superuser"},
     ("articles.article", "unpublish"):        {"Redaktion", "superuser"},
-    ("articles.article", "delete_selected"):  {"Redaktion", "superuser"},
+    ("articles.article", "move_to_trash"):    {"Redaktion", "superuser"},
     ("articles.article", "revoke_preview_links"): {"Redaktion", "Autor", "superuser"},
     ("comments.comment", "approve"):          {"Moderation", "superuser"},
     ("comments.comment", "mark_spam"):        {"Moderation", "superuser"},
