@@ -3,10 +3,14 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import partial
 
+from ckeditor_uploader.widgets import CKEditorUploadingWidget
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.flatpages.admin import FlatPageAdmin
+from django.contrib.flatpages.forms import FlatpageForm
+from django.contrib.flatpages.models import FlatPage
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
@@ -44,6 +48,7 @@ from articles.services import (
     article_versions,
     author_for_user,
 )
+from articles.text import sanitize_body
 
 # An open change form pings every 30 seconds; after this long without a ping it counts as closed.
 PRESENCE_TIMEOUT = timedelta(seconds=75)
@@ -682,3 +687,21 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
             % {"count": len(articles)},  # fmt: skip
             messages.SUCCESS,
         )
+
+
+class FlatPageForm(FlatpageForm):
+    content = forms.CharField(label=_("content"), widget=CKEditorUploadingWidget(), required=False)
+
+    def clean_content(self):
+        # The same allow-list as article bodies: pages are shown unescaped.
+        return sanitize_body(self.cleaned_data["content"])
+
+
+admin.site.unregister(FlatPage)
+
+
+@admin.register(FlatPage)
+class PageAdmin(FlatPageAdmin):
+    """Impressum, Datenschutz and other pages, written with the article editor."""
+
+    form = FlatPageForm

@@ -37,7 +37,17 @@ class CommentQuerySet(models.QuerySet):
                 | Q(pk__in=own_pending_ids, status=Comment.Status.PENDING)
             )
             # Never load e-mail, IP or user agent into the public page.
-            .only("id", "article_id", "parent_id", "name", "url", "text", "status", "created_at")
+            .only(
+                "id",
+                "article_id",
+                "parent_id",
+                "name",
+                "url",
+                "text",
+                "status",
+                "created_at",
+                "staff_reply",
+            )
             .order_by("created_at", "id")
         )
 
@@ -92,6 +102,10 @@ class Comment(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=500, blank=True)
     moderators_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Written by the magazine from the admin; the site marks it "Redaktion".
+    staff_reply = models.BooleanField(
+        _("reply by the editorial team"), default=False, editable=False
+    )
 
     objects = CommentQuerySet.as_manager()
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,6 +20,8 @@ from comments.tasks import notify_moderators
 from karriere.pagecache import bump_content_version
 
 Status = Comment.Status
+# The role that moderates comments (karriere/roles.py); its members get the moderator mail.
+MODERATION_GROUP = "Moderation"
 
 # "https://…", "http://…" and bare "www.…" (but not the "www." inside an URL already counted).
 LINK_PATTERN = re.compile(r"https?://|(?<![/\w.])www\.", re.IGNORECASE)
@@ -152,7 +155,7 @@ def comment_submit(
 
     if comment.status == Status.APPROVED:
         _change_approved_count(article.pk, +1)
-    elif comment.status == Status.PENDING and settings.COMMENTS_MODERATOR_EMAILS:
+    elif comment.status == Status.PENDING:
         notify_moderators.enqueue(comment_id=comment.pk)
     return comment
 
@@ -203,6 +206,44 @@ def comment_restore(*, comment: Comment, moderator: Any) -> Comment:
         return locked
     target = locked.previous_status or Status.PENDING
     return _set_status(locked, target, moderator=moderator)
+
+
+@transaction.atomic
+def comment_reply_as_staff(*, parent: Comment, text: str, moderator: Any) -> Comment:
+    """Answer a reader as the magazine: an approved reply marked "Redaktion" on the site.
+    A pending comment that gets an answer is approved with it (the reply needs its parent)."""
+    if parent.status == Status.PENDING:
+        parent = _set_status(parent, Status.APPROVED, moderator=moderator)
+    reply = Comment(
+        article_id=parent.article_id,
+        parent=parent,
+        name=moderator.get_full_name() or gettext("Editorial team"),
+        email=moderator.email,
+        text=text,
+        status=Status.APPROVED,
+        approved_at=timezone.now(),
+        approved_by=moderator,
+        staff_reply=True,
+    )
+    try:
+        with transaction.atomic():
+            reply.save()
+    except IntegrityError as error:
+        raise DuplicateComment from error
+    _change_approved_count(parent.article_id, +1)
+    return reply
+
+
+def moderator_recipients() -> list[str]:
+    """Who gets the "awaits approval" mail: the members of the Moderation group (active, with
+    an address) and the addresses in ``COMMENTS_MODERATOR_EMAILS``."""
+    members = (
+        get_user_model()
+        .objects.filter(groups__name=MODERATION_GROUP, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    return sorted({*settings.COMMENTS_MODERATOR_EMAILS, *members})
 
 
 @transaction.atomic

@@ -22,7 +22,11 @@ def notify_moderators(comment_id: int) -> None:
             .filter(pk=comment_id, moderators_notified_at__isnull=True)
             .first()
         )
-        if comment is None or not settings.COMMENTS_MODERATOR_EMAILS:
+        # Imported here: services imports this module to enqueue notify_moderators.
+        from comments.services import moderator_recipients
+
+        recipients = moderator_recipients()
+        if comment is None or not recipients:
             return
         admin_url = settings.SITE_URL + reverse("admin:comments_comment_change", args=[comment.pk])
         body = render_to_string(
@@ -31,7 +35,7 @@ def notify_moderators(comment_id: int) -> None:
         subject = gettext("New comment awaits approval: %(title)s") % {
             "title": comment.article.title
         }
-        send_mail(subject, body, None, settings.COMMENTS_MODERATOR_EMAILS)
+        send_mail(subject, body, None, recipients)
         # Marked in the same transaction, so a retried task does not send a second mail.
         comment.moderators_notified_at = timezone.now()
         comment.save(update_fields=["moderators_notified_at"])

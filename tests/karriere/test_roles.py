@@ -15,7 +15,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from taggit.models import Tag
 
-from articles.models import Article, SlugRedirect
+from articles.models import Article, ArticleAutosave, ArticleEditPresence, SlugRedirect
+from articles.services import article_save, article_trash, article_versions
 from comments.models import Comment, ModerationWord
 from karriere.roles import ROLES
 from newsletter.models import ConsentEvent, ConsentText, Subscriber, Suppression
@@ -291,6 +292,10 @@ PAGE_MATRIX = {
     "comment personal data": {"Moderation", "superuser"},
     "subscriber consent proof": {"Newsletter", "superuser"},
     "tag merge page": {"Redaktion", "superuser"},
+    "article versions": {"Redaktion", "Moderation", "superuser"},
+    "own article versions": {"Redaktion", "Autor", "Moderation", "superuser"},
+    "article trash": {"Redaktion", "superuser"},
+    "comment reply page": {"Moderation", "superuser"},
 }
 
 
@@ -303,6 +308,16 @@ def page_url(page: str, objects) -> str:
             "admin:newsletter_subscriber_proof", args=[objects["newsletter.subscriber"].pk]
         ),
         "tag merge page": reverse("admin:taggit_tag_merge_tags"),
+        "article versions": reverse(
+            "admin:articles_article_history", args=[objects["other_draft"].pk]
+        ),
+        "own article versions": reverse(
+            "admin:articles_article_history", args=[objects["own_draft"].pk]
+        ),
+        "article trash": reverse("admin:articles_article_trash"),
+        "comment reply page": reverse(
+            "admin:comments_comment_reply", args=[objects["comments.comment"].pk]
+        ),
     }[page]
 
 
@@ -311,6 +326,58 @@ def page_url(page: str, objects) -> str:
 def test_role_opens_exactly_its_extra_pages(client, users, objects, role, page):
     response = as_role(client, users, role).get(page_url(page, objects))
     assert (response.status_code == 200) is (role in PAGE_MATRIX[page])
+
+
+# --- the workplace's own requests (POST), each with the effect it must have or not have -----
+
+WORKPLACE_POST_MATRIX = {
+    "restore an older version": {"Redaktion", "Autor", "superuser"},
+    "autosave": {"Redaktion", "Autor", "superuser"},
+    "presence ping": {"Redaktion", "Autor", "Moderation", "superuser"},
+    "empty the trash": {"Redaktion", "superuser"},
+    "approve one comment": {"Moderation", "superuser"},
+    "reply to a comment": {"Moderation", "superuser"},
+}
+
+
+def workplace_post(client, action: str, objects) -> bool:
+    """Send the request as the workplace's pages do; True if it took effect."""
+    draft, comment = objects["own_draft"], objects["comments.comment"]
+    if action == "restore an older version":
+        first = article_versions(draft).last()
+        draft.title = "Mein Entwurf, überarbeitet"
+        article_save(article=draft)
+        client.post(reverse("admin:articles_article_restore", args=[draft.pk, first.pk]))
+        draft.refresh_from_db()
+        return draft.title == "Mein Entwurf"
+    if action == "autosave":
+        client.post(reverse("admin:articles_article_autosave", args=[draft.pk]), {"title": "Neu"})
+        return ArticleAutosave.objects.filter(article=draft).exists()
+    if action == "presence ping":
+        response = client.post(reverse("admin:articles_article_presence", args=[draft.pk]))
+        return response.status_code == 200 and ArticleEditPresence.objects.exists()
+    if action == "empty the trash":
+        trashed = article_trash(article=objects["other_draft"])
+        client.post(reverse("admin:articles_article_trash"), {"empty": "1"})
+        return not Article.objects.filter(pk=trashed.pk).exists()
+    if action == "approve one comment":
+        client.post(reverse("admin:comments_comment_moderate", args=[comment.pk, "approve"]))
+        comment.refresh_from_db()
+        return comment.status == Comment.Status.APPROVED
+    if action == "reply to a comment":
+        client.post(
+            reverse("admin:comments_comment_reply", args=[comment.pk]),
+            {"text": "Danke für die Rückmeldung zur Gehaltserhöhung!"},
+        )
+        return Comment.objects.filter(staff_reply=True).exists()
+    raise AssertionError(action)
+
+
+@pytest.mark.parametrize("action", WORKPLACE_POST_MATRIX)
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_role_does_exactly_its_workplace_actions(client, users, objects, role, action):
+    took_effect = workplace_post(as_role(client, users, role), action, objects)
+    assert took_effect is (role in WORKPLACE_POST_MATRIX[action])
 
 
 # --- image uploads through CKEditor ---------------------------------------------------------
