@@ -385,3 +385,66 @@ def test_autosave_needs_csrf_and_the_right_to_edit():
         logged_in(moderation).post(f"{ADMIN}{own.pk}/autosave/", {"title": "x"}).status_code == 403
     )
     assert not ArticleAutosave.objects.exists()
+
+
+# --- the editorial dashboard and review requests ----------------------------------------------
+
+
+def test_review_request_mails_the_editorial_team_once(settings, run_tasks):
+    from django.core import mail
+
+    autor = role_user("anna", "Autor", first="Anna", last="Schäfer")
+    role_user("julia", "Redaktion")
+    role_user("tom", "Redaktion")
+    article = ArticleFactory(
+        title="Weiterbildungsmöglichkeiten im Überblick",
+        status=Article.Status.DRAFT,
+        published_at=None,
+        authors=[AuthorFactory(user=autor)],
+    )
+    client = logged_in(autor)
+    data = change_form_data(client, article, status=Article.Status.REVIEW)
+    assert client.post(f"{ADMIN}{article.pk}/change/", data).status_code == 302
+    run_tasks()
+    run_tasks()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert sorted(message.to) == ["julia@example.org", "tom@example.org"]
+    assert message.subject == "Bitte prüfen: Weiterbildungsmöglichkeiten im Überblick"
+    assert "Anna Schäfer" in message.body and f"{ADMIN}{article.pk}/change/" in message.body
+
+
+def test_review_request_is_queued_in_the_articles_transaction():
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        article.status = Article.Status.REVIEW
+        article_save(article=article)
+        raise RuntimeError("the request failed after the save")
+    assert DBTaskResult.objects.count() == 0
+
+
+@time_machine.travel(DECEMBER_FIRST, tick=False)
+def test_dashboard_shows_each_role_its_part_of_the_plan():
+    autor = role_user("anna", "Autor", first="Anna", last="Schäfer")
+    redaktion = role_user("julia", "Redaktion")
+    own = AuthorFactory(user=autor)
+    ArticleFactory(title="Mein Entwurf zur Gehaltserhöhung", status="draft", authors=[own])
+    asked = ArticleFactory(title="Bitte prüfen: Elternzeit", status="draft", authors=[own])
+    asked.status = Article.Status.REVIEW
+    article_save(article=asked, user=autor)
+    ArticleFactory(title="Fremd geplant", published_at=datetime(2026, 12, 3, 5, 0, tzinfo=UTC))
+    ArticleFactory(title="Zu weit weg", published_at=datetime(2027, 1, 20, 5, 0, tzinfo=UTC))
+    ArticleFactory(title="Gestern erschienen")
+
+    html = logged_in(redaktion).get("/admin/").content.decode()
+    assert "angefragt von Anna Schäfer" in html
+    assert "06:00 Fremd geplant" in html and "Zu weit weg" not in html
+    assert "Gestern erschienen" in html
+    assert "Mein Entwurf zur Gehaltserhöhung" not in html  # not her draft
+
+    html = logged_in(autor).get("/admin/").content.decode()
+    assert "Mein Entwurf zur Gehaltserhöhung" in html and "Bitte prüfen: Elternzeit" in html
+    assert "Fremd geplant" not in html and "Gestern erschienen" not in html
