@@ -32,16 +32,26 @@ class ReplyForm(forms.Form):
     )
 
 
-# Per-row moderation: the button's name in the list, and the service it calls.
+# Per-row moderation: the button's label, what the message says afterwards, the service.
 ROW_ACTIONS = {
     "approve": (
         _("Approve"),
+        _("“%(comment)s” approved."),
         lambda comment, user: services.comment_approve(comment=comment, moderator=user),
     ),
-    "spam": (_("Spam"), lambda comment, user: services.comment_mark_spam(comment=comment)),
-    "trash": (_("Trash"), lambda comment, user: services.comment_trash(comment=comment)),
+    "spam": (
+        _("Spam"),
+        _("“%(comment)s” marked as spam."),
+        lambda comment, user: services.comment_mark_spam(comment=comment),
+    ),
+    "trash": (
+        _("Trash"),
+        _("“%(comment)s” moved to the trash."),
+        lambda comment, user: services.comment_trash(comment=comment),
+    ),
     "restore": (
         _("Restore"),
+        _("“%(comment)s” restored."),
         lambda comment, user: services.comment_restore(comment=comment, moderator=user),
     ),
 }
@@ -243,13 +253,9 @@ class CommentAdmin(admin.ModelAdmin):
         comment = get_object_or_404(self.get_queryset(request), pk=comment_id)
         if action not in ROW_ACTIONS or not self.has_change_permission(request, comment):
             raise PermissionDenied
-        label, change = ROW_ACTIONS[action]
+        _label, done, change = ROW_ACTIONS[action]
         change(comment, request.user)
-        self.message_user(
-            request,
-            gettext("“%(comment)s”: %(action)s.") % {"comment": comment.excerpt, "action": label},
-            messages.SUCCESS,
-        )
+        self.message_user(request, done % {"comment": comment.excerpt}, messages.SUCCESS)
         return self._back_to_list(request)
 
     def reply_view(self, request, comment_id):
