@@ -227,3 +227,28 @@ def test_moderator_approves_one_comment_from_the_list(
     reader = new_context().new_page()
     reader.goto(article.get_absolute_url())
     expect(reader.get_by_text("Gilt das auch für Azubis?")).to_be_visible()
+
+
+@pytest.mark.parametrize("role", ["Redaktion", "Moderation"])
+def test_article_and_comment_lists_fit_a_laptop_screen(new_context, role_user, admin_login, role):
+    user = role_user("julia", role)
+    author = AuthorFactory(name="Dr. Maximiliane Müller-Lüdenscheidt")
+    coauthor = AuthorFactory(name="Jürgen Großkopf-Weißenbach")
+    for number in range(3):
+        article = ArticleFactory(
+            title=f"Weiterbildungsmöglichkeiten und Gehaltserhöhungsverhandlungen {number}",
+            authors=[author, coauthor],
+        )
+        CommentFactory(
+            article=article,
+            status="pending",
+            email=f"sehr.lange.adresse.{number}@beispiel-unternehmensberatung.de",
+            ip_address="2001:db8:85a3::8a2e:370:7334",
+        )
+    page = new_context(viewport={"width": 1366, "height": 768}).new_page()
+    admin_login(page, user)
+    url = "/admin/articles/article/" if role == "Redaktion" else "/admin/comments/comment/"
+    page.goto(url)
+    expect(page.locator("#result_list")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1366, f"{url} is {width} px wide"
