@@ -60,7 +60,12 @@ def test_autosave_survives_a_closed_tab_and_is_restored(
     body.press("Control+y")
     expect(body).to_contain_text("Bildungsurlaub lohnt sich.")
     expect(page.locator("#autosave-status")).to_have_text(re.compile("Automatisch gespeichert"))
-    page.close()  # the tab is gone, nothing was saved
+    # Closing the tab with unsaved changes asks first; the editor leaves anyway.
+    with page.expect_event("dialog") as dialog:
+        page.close(run_before_unload=True)
+    assert dialog.value.type == "beforeunload"
+    dialog.value.accept()
+    page.wait_for_event("close")
     assert Article.objects.get(pk=article.pk).title == "Weiterbildung"
 
     page = context.new_page()
@@ -184,7 +189,9 @@ def test_autor_restoring_a_published_version_does_not_publish_it(
     assert reader.goto(article.get_absolute_url()).status == 404
 
 
-def test_a_scheduled_article_shows_when_it_goes_live(new_context, role_user, admin_login):
+def test_a_scheduled_article_shows_when_it_goes_live(
+    new_context, role_user, admin_login, assert_accessible
+):
     editor = role_user("julia", "Redaktion")
     article = ArticleFactory(
         title="Rente mit 63", published_at=datetime(2030, 12, 3, 5, 0, tzinfo=UTC)
@@ -202,6 +209,7 @@ def test_a_scheduled_article_shows_when_it_goes_live(new_context, role_user, adm
     expect(popup.value.get_by_role("status")).to_contain_text("Geplant für 3. Dezember 2030, 06:00")
     page.goto("/admin/")
     expect(page.locator("#dashboard-schedule")).to_be_visible()
+    assert_accessible(page, admin=True)
     assert article.is_scheduled
 
 
