@@ -332,6 +332,10 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
     def delete_model(self, request, obj):
         article_trash(article=obj, user=request.user)
 
+    def get_deleted_objects(self, objs, request):
+        # "Delete" moves to the trash: nothing else goes, so no rights on comments are needed.
+        return [str(obj) for obj in objs], {}, set(), []
+
     def response_delete(self, request, obj_display, obj_id):
         response = super().response_delete(request, obj_display, obj_id)
         # Replace Django's "deleted" message: the article is in the trash, not gone.
@@ -565,9 +569,11 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
         if request.POST.get("leaving"):
             ArticleEditPresence.objects.filter(article=article, user=request.user).delete()
             return JsonResponse({"others": []})
-        ArticleEditPresence.objects.update_or_create(
-            article=article, user=request.user, defaults={"last_seen": now}
-        )
+        if self.has_change_permission(request, article):
+            # Only people who can edit count as editing; readers of the form only look.
+            ArticleEditPresence.objects.update_or_create(
+                article=article, user=request.user, defaults={"last_seen": now}
+            )
         others = (
             ArticleEditPresence.objects.filter(
                 article=article, last_seen__gte=now - PRESENCE_TIMEOUT

@@ -263,7 +263,7 @@ def review_request_notify(*, review_request_id: int) -> None:
     review, at most once per request."""
     with transaction.atomic():
         request = (
-            ReviewRequest.objects.select_for_update()
+            ReviewRequest.objects.select_for_update(of=("self",))
             .select_related("article", "requested_by")
             .filter(pk=review_request_id, notified_at__isnull=True)
             .first()

@@ -448,3 +448,14 @@ def test_dashboard_shows_each_role_its_part_of_the_plan():
     html = logged_in(autor).get("/admin/").content.decode()
     assert "Mein Entwurf zur Gehaltserhöhung" in html and "Bitte prüfen: Elternzeit" in html
     assert "Fremd geplant" not in html and "Gestern erschienen" not in html
+
+
+def test_redaktion_moves_an_article_with_comments_to_the_trash_from_its_page():
+    redaktion = role_user("julia", "Redaktion")
+    article = ArticleFactory(title="Arbeitszeugnis lesen")
+    CommentFactory(article=article)
+    client = logged_in(redaktion)
+    page = client.get(f"{ADMIN}{article.pk}/delete/").content.decode()
+    assert "in den Papierkorb verschieben" in page
+    client.post(f"{ADMIN}{article.pk}/delete/", {"post": "yes"})
+    assert Article.objects.in_trash().get() == article

@@ -333,7 +333,7 @@ def test_role_opens_exactly_its_extra_pages(client, users, objects, role, page):
 WORKPLACE_POST_MATRIX = {
     "restore an older version": {"Redaktion", "Autor", "superuser"},
     "autosave": {"Redaktion", "Autor", "superuser"},
-    "presence ping": {"Redaktion", "Autor", "Moderation", "superuser"},
+    "presence ping": {"Redaktion", "Autor", "superuser"},
     "empty the trash": {"Redaktion", "superuser"},
     "approve one comment": {"Moderation", "superuser"},
     "reply to a comment": {"Moderation", "superuser"},
