@@ -77,7 +77,9 @@ def article_save(
         article.hero_renditions = {}
     stale_files = _replaced_image_files(article, loaded)
 
-    with reversion.create_revision():
+    # Managed by hand, so a save that changed nothing (the demo content loaded again) adds no
+    # revision.
+    with reversion.create_revision(manage_manually=True):
         token = SAVING_THROUGH_SERVICE.set(True)
         try:
             article.save()
@@ -90,7 +92,8 @@ def article_save(
         after = _stored_state(article)
         _record_slug_change(article, loaded)
         _update_search_vector(article)
-        reversion.add_to_revision(article)
+        if created or comment or before != after:
+            reversion.add_to_revision(article)
         if user is not None and user.is_authenticated:
             reversion.set_user(user)
         reversion.set_comment(comment or revision_comment(before, after, created=created))
@@ -147,7 +150,11 @@ def revision_comment(before: dict[str, Any], after: dict[str, Any], *, created: 
         elif not created:
             parts.append(gettext("Back to draft"))
     if not created:
-        changed = [name for name in CONTENT_FIELDS if before.get(name) != after.get(name)]
+        # A new date of a published article is named above ("Geplant für …").
+        dated = [] if status == Status.PUBLISHED else ["published_at"]
+        changed = [
+            name for name in [*CONTENT_FIELDS, *dated] if before.get(name) != after.get(name)
+        ]
         changed += [name for name in ("authors", "tags") if before.get(name) != after.get(name)]
         if changed:
             labels = [str(capfirst(Article._meta.get_field(name).verbose_name)) for name in changed]

@@ -459,3 +459,18 @@ def test_redaktion_moves_an_article_with_comments_to_the_trash_from_its_page():
     assert "in den Papierkorb verschieben" in page
     client.post(f"{ADMIN}{article.pk}/delete/", {"post": "yes"})
     assert Article.objects.in_trash().get() == article
+
+
+def test_loading_the_demo_content_again_adds_no_revisions():
+    call_command("demo_content", verbosity=0)
+    versions = Version.objects.count()
+    call_command("demo_content", verbosity=0)
+    assert Version.objects.count() == versions
+
+
+def test_a_new_date_on_a_draft_is_named_in_the_revision():
+    article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    article.published_at = datetime(2026, 12, 3, 5, 0, tzinfo=UTC)
+    article_save(article=article)
+    comment = article_versions(article).first().revision.comment
+    assert comment == "Veröffentlichungsdatum geändert"
