@@ -5,7 +5,7 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from comments import services
-from comments.models import Comment, ModerationWord
+from comments.models import Comment, ModerationWord, ModeratorMail
+from karriere.outbox_admin import MAIL_FIELDS, OutgoingMailAdmin
 from karriere.pagecache import bump_content_version
 
 EXPORT_PERMISSION = "comments.export_comment_data"
@@ -74,6 +75,16 @@ def _bulk(modeladmin, request, queryset, change, done_message) -> None:
     modeladmin.message_user(request, done_message(count) % {"count": count}, messages.SUCCESS)
 
 
+@admin.register(ModeratorMail)
+class ModeratorMailAdmin(OutgoingMailAdmin):
+    list_display = ["comment", "state", "attempts", "last_attempt_at", "last_error"]
+    list_select_related = ["comment"]
+    fields = readonly_fields = ["comment", *MAIL_FIELDS]
+
+    def resend_mails(self, queryset) -> int:
+        return services.moderator_mails_resend(mails=queryset)
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["excerpt", "article_title", "author", "status", "created_at", "row_actions"]
@@ -97,6 +108,7 @@ class CommentAdmin(admin.ModelAdmin):
         "approved_by",
         "ip_address",
         "user_agent",
+        "moderator_mail_state",
     ]
     # Status changes go through the actions (and so through the services) only.
     readonly_fields = [
@@ -109,7 +121,22 @@ class CommentAdmin(admin.ModelAdmin):
         "approved_by",
         "ip_address",
         "user_agent",
+        "moderator_mail_state",
     ]
+
+    # A read-only field, not an inline: the change form's POST stays as it was.
+    @admin.display(description=_("moderator notification"))
+    def moderator_mail_state(self, obj):
+        notification = ModeratorMail.objects.filter(comment=obj).first()
+        if notification is None:
+            return "–"
+        url = reverse("admin:comments_moderatormail_change", args=[notification.pk])
+        return format_html(
+            '<a href="{}">{}</a> {}',
+            url,
+            notification.get_state_display(),
+            notification.last_error,
+        )
 
     @admin.display(description=_("comment"))
     def excerpt(self, obj):
@@ -166,7 +193,8 @@ class CommentAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if obj.status == Comment.Status.APPROVED:
-            bump_content_version()
+            # After the commit, as the services do: a page rendered before it is stale.
+            transaction.on_commit(bump_content_version)
 
     def delete_model(self, request, obj):
         services.comment_delete(comment=obj)

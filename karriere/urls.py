@@ -14,6 +14,8 @@ admin.site.index_title = _("Administration")
 # fit a 1366 px laptop screen with all their columns.
 admin.site.enable_nav_sidebar = False
 
+handler400 = "karriere.views.bad_request"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),

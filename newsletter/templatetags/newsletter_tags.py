@@ -6,7 +6,7 @@ from django import template
 from django.utils import timezone
 
 from newsletter.forms import SignupForm
-from newsletter.models import Subscriber
+from newsletter.models import Subscriber, SubscriberMail
 
 register = template.Library()
 
@@ -30,3 +30,8 @@ def confirmed_signups_since(days: int) -> int:
     return Subscriber.objects.filter(
         status=Subscriber.Status.CONFIRMED, confirmed_at__gte=since
     ).count()
+
+
+@register.simple_tag
+def undelivered_subscriber_mail_count() -> int:
+    return SubscriberMail.objects.undelivered().count()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0001_initial'),
+        ('comments', '0002_moderatormail_replaces_notified_at'),
     ]
 
     operations = [
