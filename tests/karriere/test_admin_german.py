@@ -27,7 +27,7 @@ def visible_text(response) -> str:
         "/admin/",
         "/admin/axes/accessattempt/",
         "/admin/django_tasks_database/dbtaskresult/",
-        "/admin/taggit/tag/",
+        "/admin/articles/tag/",
         "/admin/flatpages/flatpage/",
     ],
 )
