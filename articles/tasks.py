@@ -9,3 +9,11 @@ from articles import counting
 def flush_view_counts() -> int:
     """Move the view counts collected in Redis to the database (no-op without Redis)."""
     return counting.flush_views()
+
+
+@task()
+def notify_review_requested(review_request_id: int) -> None:
+    # Imported here: services imports this module to enqueue the task.
+    from articles.services import review_request_notify
+
+    review_request_notify(review_request_id=review_request_id)

@@ -26,6 +26,7 @@ ROLES: dict[str, list[str]] = {
         *_crud("articles.article"),
         "articles.publish_article",
         "articles.change_any_article",
+        "articles.empty_trash",
         *_crud("articles.category"),
         *_crud("articles.author"),
         *_crud("articles.slugredirect"),

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "anymail",
+    "reversion",
     "karriere",
     "articles",
     "comments",

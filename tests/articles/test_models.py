@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from articles.images import validate_image_upload
 from articles.models import Article, SlugRedirect
+from articles.services import article_save
 from articles.text import german_slugify, sanitize_body
 from karriere.pagecache import content_version
 from tests.articles.images import HTML, SVG, jpeg_bytes, upload
@@ -109,7 +110,7 @@ def test_changing_a_published_slug_records_the_old_one():
     article = ArticleFactory(title="Alter Titel", slug="alter-titel")
     article = Article.objects.get(pk=article.pk)
     article.slug = "neuer-titel"
-    article.save()
+    article_save(article=article)
     assert SlugRedirect.objects.get(old_slug="alter-titel").article == article
 
 
@@ -117,13 +118,14 @@ def test_changing_a_draft_slug_records_nothing():
     article = ArticleFactory(slug="entwurf", status=Article.Status.DRAFT)
     article = Article.objects.get(pk=article.pk)
     article.slug = "entwurf-neu"
-    article.save()
+    article_save(article=article)
     assert not SlugRedirect.objects.exists()
 
 
 def test_hero_image_gets_webp_and_jpeg_renditions_once_on_save():
     article = ArticleFactory()
-    article.hero_image.save("bild.jpg", ContentFile(jpeg_bytes(1600, 900)), save=True)
+    article.hero_image.save("bild.jpg", ContentFile(jpeg_bytes(1600, 900)), save=False)
+    article_save(article=article)
     renditions = article.hero_renditions
     assert (renditions["width"], renditions["height"]) == (1600, 900)
     assert [item["width"] for item in renditions["sources"]] == [400, 800, 1200]
@@ -132,13 +134,14 @@ def test_hero_image_gets_webp_and_jpeg_renditions_once_on_save():
                for item in renditions["sources"])  # fmt: skip
     article = Article.objects.get(pk=article.pk)
     article.title = "Neu"
-    article.save()
+    article_save(article=article)
     assert article.hero_renditions == renditions
 
 
 def test_small_hero_image_is_not_upscaled():
     article = ArticleFactory()
-    article.hero_image.save("klein.jpg", ContentFile(jpeg_bytes(600, 400)), save=True)
+    article.hero_image.save("klein.jpg", ContentFile(jpeg_bytes(600, 400)), save=False)
+    article_save(article=article)
     assert [item["width"] for item in article.hero_renditions["sources"]] == [400, 600]
 
 
@@ -196,13 +199,15 @@ def test_preview_token_finds_the_article_until_it_expires(settings):
 
 def test_uploaded_images_get_random_names_with_an_image_extension():
     article = ArticleFactory()
-    article.hero_image.save("bewerbung-max-mustermann.html", ContentFile(jpeg_bytes()), save=True)
+    article.hero_image.save("bewerbung-max-mustermann.html", ContentFile(jpeg_bytes()), save=False)
+    article_save(article=article)
     name = article.hero_image.name
     assert name.startswith(f"articles/{timezone.now():%Y/%m}/")
     assert name.endswith(".jpg")
     assert "mustermann" not in name and ".html" not in name
     other = ArticleFactory()
-    other.hero_image.save("bild.png", ContentFile(jpeg_bytes()), save=True)
+    other.hero_image.save("bild.png", ContentFile(jpeg_bytes()), save=False)
+    article_save(article=other)
     assert other.hero_image.name.endswith(".png") and other.hero_image.name != name
 
 
@@ -211,7 +216,8 @@ def test_replacing_the_hero_image_deletes_the_old_file_and_its_renditions(
 ):
     article = ArticleFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        article.hero_image.save("alt.jpg", ContentFile(jpeg_bytes(1600, 900)), save=True)
+        article.hero_image.save("alt.jpg", ContentFile(jpeg_bytes(1600, 900)), save=False)
+        article_save(article=article)
     storage = article.hero_image.storage
     old_files = [article.hero_image.name] + [
         item[ext] for item in article.hero_renditions["sources"] for ext in ("webp", "jpg")
@@ -220,7 +226,8 @@ def test_replacing_the_hero_image_deletes_the_old_file_and_its_renditions(
 
     article = Article.objects.get(pk=article.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        article.hero_image.save("neu.jpg", ContentFile(jpeg_bytes(1600, 900)), save=True)
+        article.hero_image.save("neu.jpg", ContentFile(jpeg_bytes(1600, 900)), save=False)
+        article_save(article=article)
 
     assert not any(storage.exists(name) for name in old_files)
     assert storage.exists(article.hero_image.name)

@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from articles.models import Article
+from articles.services import article_save
 from articles.sitemaps import ArticleSitemap
 from tests.articles.images import jpeg_bytes
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory
@@ -85,7 +86,7 @@ def test_article_page_has_seo_tags_with_fallbacks_and_a_canonical_url(client, se
     assert '<meta name="twitter:card" content="summary">' in html
 
     article.seo_title, article.seo_description = "SEO-Titel", "SEO-Text"
-    article.save()
+    article_save(article=article)
     html = html_of(client.get(article.get_absolute_url()))
     assert "<title>SEO-Titel – " in html
     assert '<meta property="og:description" content="SEO-Text">' in html
@@ -93,7 +94,8 @@ def test_article_page_has_seo_tags_with_fallbacks_and_a_canonical_url(client, se
 
 def test_article_json_ld_parses_as_a_schema_org_article(client, settings):
     article = ArticleFactory(authors=[AuthorFactory(name="Julia Becker")])
-    article.hero_image.save("bild.jpg", ContentFile(jpeg_bytes()), save=True)
+    article.hero_image.save("bild.jpg", ContentFile(jpeg_bytes()), save=False)
+    article_save(article=article)
     html = html_of(client.get(article.get_absolute_url()))
     raw = html.split('<script type="application/ld+json">')[1].split("</script>")[0]
     data = json.loads(raw)
@@ -113,7 +115,8 @@ def test_json_ld_cannot_be_broken_out_of_by_the_title(client):
 
 def test_hero_image_uses_srcset_sizes_and_dimensions(client):
     article = ArticleFactory()
-    article.hero_image.save("bild.jpg", ContentFile(jpeg_bytes(1600, 900)), save=True)
+    article.hero_image.save("bild.jpg", ContentFile(jpeg_bytes(1600, 900)), save=False)
+    article_save(article=article)
     html = html_of(client.get(article.get_absolute_url()))
     assert '<source type="image/webp" srcset="/media/articles/' in html
     assert "-400.webp 400w" in html and "-1200.jpg 1200w" in html
@@ -138,7 +141,7 @@ def test_old_slug_redirects_permanently_to_the_new_one(client):
     article = ArticleFactory(slug="alter-slug")
     article = Article.objects.get(pk=article.pk)
     article.slug = "neuer-slug"
-    article.save()
+    article_save(article=article)
     response = client.get("/artikel/alter-slug/")
     assert response.status_code == 301
     assert response["Location"] == "/artikel/neuer-slug/"
@@ -148,7 +151,7 @@ def test_old_slug_of_an_unpublished_article_is_404(client):
     article = ArticleFactory(slug="alter-slug")
     article = Article.objects.get(pk=article.pk)
     article.slug, article.status = "neuer-slug", Article.Status.DRAFT
-    article.save()
+    article_save(article=article)
     assert client.get("/artikel/alter-slug/").status_code == 404
 
 

@@ -14,7 +14,8 @@ from django.contrib.sites.models import Site
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles.models import Article, SlugRedirect, Tag
+from articles.models import Article, ArticleAutosave, ArticleEditPresence, SlugRedirect, Tag
+from articles.services import article_save, article_trash, article_versions
 from comments.models import Comment, ModerationWord, ModeratorMail
 from karriere.roles import ROLES
 from newsletter.models import (
@@ -65,7 +66,7 @@ MODEL_MATRIX = {
 ACTION_MATRIX = {
     ("articles.article", "publish"):          {"Redaktion", "superuser"},
     ("articles.article", "unpublish"):        {"Redaktion", "superuser"},
-    ("articles.article", "delete_selected"):  {"Redaktion", "superuser"},
+    ("articles.article", "move_to_trash"):    {"Redaktion", "superuser"},
     ("articles.article", "revoke_preview_links"): {"Redaktion", "Autor", "superuser"},
     ("comments.comment", "approve"):          {"Moderation", "superuser"},
     ("comments.comment", "mark_spam"):        {"Moderation", "superuser"},
@@ -324,6 +325,10 @@ PAGE_MATRIX = {
     "issue preview": {"Redaktion", "Newsletter", "superuser"},
     "issue test send": {"Redaktion", "Newsletter", "superuser"},
     "issue send confirmation": {"Newsletter", "superuser"},
+    "article versions": {"Redaktion", "Moderation", "superuser"},
+    "own article versions": {"Redaktion", "Autor", "Moderation", "superuser"},
+    "article trash": {"Redaktion", "superuser"},
+    "comment reply page": {"Moderation", "superuser"},
 }
 
 
@@ -347,6 +352,16 @@ def page_url(page: str, objects) -> str:
         "issue send confirmation": reverse(
             "admin:newsletter_newsletterissue_send", args=[objects["newsletter.newsletterissue"].pk]
         ),
+        "article versions": reverse(
+            "admin:articles_article_history", args=[objects["other_draft"].pk]
+        ),
+        "own article versions": reverse(
+            "admin:articles_article_history", args=[objects["own_draft"].pk]
+        ),
+        "article trash": reverse("admin:articles_article_trash"),
+        "comment reply page": reverse(
+            "admin:comments_comment_reply", args=[objects["comments.comment"].pk]
+        ),
     }[page]
 
 
@@ -355,6 +370,58 @@ def page_url(page: str, objects) -> str:
 def test_role_opens_exactly_its_extra_pages(client, users, objects, role, page):
     response = as_role(client, users, role).get(page_url(page, objects))
     assert (response.status_code == 200) is (role in PAGE_MATRIX[page])
+
+
+# --- the workplace's own requests (POST), each with the effect it must have or not have -----
+
+WORKPLACE_POST_MATRIX = {
+    "restore an older version": {"Redaktion", "Autor", "superuser"},
+    "autosave": {"Redaktion", "Autor", "superuser"},
+    "presence ping": {"Redaktion", "Autor", "superuser"},
+    "empty the trash": {"Redaktion", "superuser"},
+    "approve one comment": {"Moderation", "superuser"},
+    "reply to a comment": {"Moderation", "superuser"},
+}
+
+
+def workplace_post(client, action: str, objects) -> bool:
+    """Send the request as the workplace's pages do; True if it took effect."""
+    draft, comment = objects["own_draft"], objects["comments.comment"]
+    if action == "restore an older version":
+        first = article_versions(draft).last()
+        draft.title = "Mein Entwurf, überarbeitet"
+        article_save(article=draft)
+        client.post(reverse("admin:articles_article_restore", args=[draft.pk, first.pk]))
+        draft.refresh_from_db()
+        return draft.title == "Mein Entwurf"
+    if action == "autosave":
+        client.post(reverse("admin:articles_article_autosave", args=[draft.pk]), {"title": "Neu"})
+        return ArticleAutosave.objects.filter(article=draft).exists()
+    if action == "presence ping":
+        response = client.post(reverse("admin:articles_article_presence", args=[draft.pk]))
+        return response.status_code == 200 and ArticleEditPresence.objects.exists()
+    if action == "empty the trash":
+        trashed = article_trash(article=objects["other_draft"])
+        client.post(reverse("admin:articles_article_trash"), {"empty": "1"})
+        return not Article.objects.filter(pk=trashed.pk).exists()
+    if action == "approve one comment":
+        client.post(reverse("admin:comments_comment_moderate", args=[comment.pk, "approve"]))
+        comment.refresh_from_db()
+        return comment.status == Comment.Status.APPROVED
+    if action == "reply to a comment":
+        client.post(
+            reverse("admin:comments_comment_reply", args=[comment.pk]),
+            {"text": "Danke für die Rückmeldung zur Gehaltserhöhung!"},
+        )
+        return Comment.objects.filter(staff_reply=True).exists()
+    raise AssertionError(action)
+
+
+@pytest.mark.parametrize("action", WORKPLACE_POST_MATRIX)
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_role_does_exactly_its_workplace_actions(client, users, objects, role, action):
+    took_effect = workplace_post(as_role(client, users, role), action, objects)
+    assert took_effect is (role in WORKPLACE_POST_MATRIX[action])
 
 
 # --- image uploads through CKEditor ---------------------------------------------------------
