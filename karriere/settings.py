@@ -56,8 +56,11 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
-# Absolute base URL for links in mails, feeds and structured data.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute base URL for links in mails, feeds and structured data. Locally it follows the port
+# `make run` serves on (PORT), so links keep working on another port.
+SITE_URL = (
+    os.environ.get("SITE_URL", "").strip() or f"http://127.0.0.1:{env_int('PORT', 8000)}"
+).rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "Karriere-Magazin")
 PUBLISHER_NAME = os.environ.get("PUBLISHER_NAME", "Karriere Verlag GmbH")
 # Publisher's Impressum details, printed in transactional mails (§ 5 DDG).
