@@ -1,0 +1,108 @@
+"""Feed readers, crawlers and browsers that already have a page get 304 Not Modified, with the
+page cache on (production) and off."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from django.utils.http import http_date
+
+from articles.models import Article
+from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=[True, False], ids=["pagecache-on", "pagecache-off"])
+def pagecache(request, settings):
+    settings.PAGECACHE_ENABLED = request.param
+    return request.param
+
+
+@pytest.fixture
+def article():
+    category = CategoryFactory(name="Gehalt & Verhandlung", slug="gehalt-verhandlung")
+    return ArticleFactory(
+        title="Gehaltserhöhung: So verhandelst du größer",
+        category=category,
+        authors=[AuthorFactory(name="Jürgen Weiß", slug="juergen-weiss")],
+        tags=["Gehaltsverhandlung"],
+    )
+
+
+def reader_urls(article: Article) -> list[str]:
+    return [
+        "/",
+        article.get_absolute_url(),
+        article.category.get_absolute_url(),
+        "/thema/gehaltsverhandlung/",
+        "/autor/juergen-weiss/",
+        "/suche/?q=Gehaltserhöhung",
+        "/feed/",
+        "/feed/atom/",
+        f"/kategorie/{article.category.slug}/feed/",
+        "/sitemap.xml",
+        "/sitemap-articles.xml",
+    ]
+
+
+def test_every_reader_page_feed_and_sitemap_answers_304_to_its_etag(pagecache, article):
+    for url in reader_urls(article):
+        first = Client().get(url)
+        assert first.status_code == 200, url
+        etag = first.headers["ETag"]
+
+        again = Client().get(url, headers={"If-None-Match": etag})
+
+        assert again.status_code == 304, url
+        assert again.content == b""
+        assert again.headers["ETag"] == etag
+
+
+def test_a_change_readers_must_see_gives_the_full_page_again(
+    pagecache, article, client, django_capture_on_commit_callbacks
+):
+    etag = client.get(article.get_absolute_url()).headers["ETag"]
+
+    article.title = "Gehaltserhöhung: Weiterbildungsmöglichkeiten zählen"
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
+    response = client.get(article.get_absolute_url(), headers={"If-None-Match": etag})
+
+    assert response.status_code == 200
+    assert "Weiterbildungsmöglichkeiten zählen" in response.content.decode()
+    assert response.headers["ETag"] != etag
+
+
+def test_a_scheduled_article_going_live_changes_the_etag(clock, pagecache, article, settings):
+    # The in-process cache follows the test's clock; Redis would expire entries in real time.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    ArticleFactory(title="Bald: Kündigungsfrist", published_at=timezone.now() + timedelta(60))
+    etag = Client().get("/").headers["ETag"]
+
+    assert Client().get("/", headers={"If-None-Match": etag}).status_code == 304
+    clock.shift(timedelta(days=60, seconds=1))
+    response = Client().get("/", headers={"If-None-Match": etag})
+
+    assert response.status_code == 200
+    assert "Bald: Kündigungsfrist" in response.content.decode()
+
+
+def test_feed_answers_if_modified_since_with_its_last_modified(pagecache, article):
+    last_modified = Client().get("/feed/").headers["Last-Modified"]
+
+    assert Client().get("/feed/", headers={"If-Modified-Since": last_modified}).status_code == 304
+    older = http_date((article.updated_at - timedelta(hours=1)).timestamp())
+    assert Client().get("/feed/", headers={"If-Modified-Since": older}).status_code == 200
+
+
+def test_logged_in_editor_always_gets_the_full_page(pagecache, article, admin_client):
+    etag = Client().get(article.get_absolute_url()).headers["ETag"]
+
+    response = admin_client.get(article.get_absolute_url(), headers={"If-None-Match": etag})
+
+    assert response.status_code == 200
+    assert "ETag" not in response.headers
