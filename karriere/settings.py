@@ -189,6 +189,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers and crawlers ask for at the site root (favicon.ico, apple-touch-icon.png),
+# served by WhiteNoise.
+WHITENOISE_ROOT = BASE_DIR / "public"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {

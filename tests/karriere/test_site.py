@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import io
 import json
+import re
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.db import DatabaseError, connection
+from PIL import Image
 
 from articles.models import Article, Author, Category
 
@@ -105,3 +110,29 @@ def test_ensure_superuser_refuses_the_default_account_in_production(settings, mo
     monkeypatch.delenv("DJANGO_SUPERUSER_PASSWORD", raising=False)
     with pytest.raises(CommandError, match="DJANGO_SUPERUSER_USERNAME"):
         call_command("ensure_superuser", verbosity=0)
+
+
+def _streamed(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_favicon_and_touch_icon_are_served_at_the_site_root(client):
+    favicon = client.get("/favicon.ico")
+    touch = client.get("/apple-touch-icon.png")
+
+    assert favicon.status_code == touch.status_code == 200
+    with Image.open(io.BytesIO(_streamed(favicon))) as icon:
+        assert icon.format == "ICO"
+        assert (32, 32) in icon.info["sizes"]
+    with Image.open(io.BytesIO(_streamed(touch))) as icon:
+        assert (icon.format, icon.size) == ("PNG", (180, 180))
+
+
+def test_every_page_links_the_icons(client):
+    html = client.get("/").content.decode()
+
+    assert '<link rel="icon" href="/favicon.ico" sizes="48x48">' in html
+    assert '<link rel="apple-touch-icon" href="/apple-touch-icon.png">' in html
+    svg = re.search(r'<link rel="icon" href="/static/([^"]+)" type="image/svg\+xml">', html)
+    assert svg
+    assert Path(finders.find(svg.group(1))).read_text().startswith("<svg")
