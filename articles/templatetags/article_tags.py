@@ -57,12 +57,12 @@ def hero_picture(article: Article, sizes: str = "100vw", lazy: bool = True, css_
 
 
 @register.inclusion_tag("articles/_share_links.html")
-def share_links(article: Article):
+def share_links(article: Article, top: bool = False):
     url = quote(absolute(article.get_absolute_url()), safe="")
     title = quote(article.title, safe="")
     links = [(name, pattern.format(url=url, title=title)) for name, pattern in SHARE_TARGETS]
     links.append(("E-Mail", f"mailto:?subject={title}&body={url}"))
-    return {"links": links}
+    return {"links": links, "top": top}
 
 
 @register.simple_tag

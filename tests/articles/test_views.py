@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.core.files.base import ContentFile
@@ -366,3 +367,20 @@ def test_shareable_preview_link_works_until_it_expires(client, settings):
     with time_machine.travel(later):
         assert client.get(url).status_code == 404
     assert client.get(f"/vorschau/{article.pk}:falsch/").status_code == 404
+
+
+def test_teilen_with_whatsapp_is_offered_at_the_top_and_after_the_body(client, settings):
+    article = ArticleFactory(
+        title="Kündigung & Abfindung: Was dir zusteht", body="<p>Der Artikeltext.</p>"
+    )
+    html = html_of(client.get(article.get_absolute_url()))
+    whatsapp = (
+        "https://wa.me/?text=K%C3%BCndigung%20%26%20Abfindung%3A%20Was%20dir%20zusteht%20"
+        + quote(settings.SITE_URL + article.get_absolute_url(), safe="")
+    )
+    body = html.index("Der Artikeltext.")
+
+    assert html.count("<p>Teilen:</p>") == 2
+    assert html.index("<p>Teilen:</p>") < body
+    assert html.count(f'href="{whatsapp}"') == 2
+    assert html.index(f'href="{whatsapp}"') < body
