@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 from urllib.parse import quote
@@ -384,3 +385,94 @@ def test_teilen_with_whatsapp_is_offered_at_the_top_and_after_the_body(client, s
     assert html.index("<p>Teilen:</p>") < body
     assert html.count(f'href="{whatsapp}"') == 2
     assert html.index(f'href="{whatsapp}"') < body
+
+
+def json_ld_blocks(html: str) -> list[dict]:
+    parts = html.split('<script type="application/ld+json">')[1:]
+    return [json.loads(part.split("</script>")[0]) for part in parts]
+
+
+def meta(html: str, name: str) -> str | None:
+    found = re.search(rf'<meta (?:property|name)="{re.escape(name)}" content="([^"]*)">', html)
+    return found.group(1) if found else None
+
+
+def test_home_has_canonical_open_graph_and_website_and_organization_json_ld(client, settings):
+    ArticleFactory.create_batch(13)
+    html = html_of(client.get("/"))
+    home = settings.SITE_URL + "/"
+
+    assert f'<link rel="canonical" href="{home}">' in html
+    assert meta(html, "og:url") == home
+    assert meta(html, "og:type") == "website"
+    assert meta(html, "og:image") == settings.SITE_URL + "/static/icons/icon-512.png"
+    assert (meta(html, "og:image:width"), meta(html, "og:image:height")) == ("512", "512")
+    assert meta(html, "og:image:alt") == meta(html, "twitter:image:alt") == settings.SITE_NAME
+    graph = {item["@type"]: item for item in json_ld_blocks(html)[0]["@graph"]}
+    assert graph["WebSite"]["url"] == home
+    assert graph["WebSite"]["publisher"] == {"@id": graph["Organization"]["@id"]}
+    assert graph["Organization"]["name"] == settings.PUBLISHER_NAME
+    assert graph["Organization"]["logo"]["url"].endswith("/static/icons/icon-512.png")
+    second_page = html_of(client.get("/?seite=2"))
+    assert f'<link rel="canonical" href="{home}?seite=2">' in second_page
+
+
+def test_tag_page_has_canonical_and_open_graph(client, settings):
+    ArticleFactory(title="Wie du die Gehaltserhöhung verhandelst", tags=["Gehaltsverhandlung"])
+    html = html_of(client.get("/thema/gehaltsverhandlung/"))
+    url = settings.SITE_URL + "/thema/gehaltsverhandlung/"
+
+    assert f'<link rel="canonical" href="{url}">' in html
+    assert meta(html, "og:url") == url
+    assert meta(html, "og:title") == "Thema: Gehaltsverhandlung"
+    assert (
+        meta(html, "og:description")
+        == "Artikel zum Thema Gehaltsverhandlung: Tipps und Hintergründe."
+    )
+
+
+def test_shared_article_shows_its_hero_image_with_size_and_alt_text(client, settings):
+    article = ArticleFactory(hero_alt="Bewerberin im Vorstellungsgespräch")
+    article.hero_image.save("bild.jpg", ContentFile(jpeg_bytes(1600, 900)), save=True)
+    html = html_of(client.get(article.get_absolute_url()))
+
+    image = meta(html, "og:image")
+    assert image.startswith(settings.SITE_URL + "/media/articles/") and image.endswith("-1200.jpg")
+    assert meta(html, "twitter:image") == image
+    assert (meta(html, "og:image:width"), meta(html, "og:image:height")) == ("1200", "675")
+    assert meta(html, "og:image:alt") == "Bewerberin im Vorstellungsgespräch"
+    assert meta(html, "twitter:image:alt") == "Bewerberin im Vorstellungsgespräch"
+    assert meta(html, "twitter:card") == "summary_large_image"
+
+
+def test_article_json_ld_names_the_publisher_with_logo_and_a_breadcrumb_trail(client, settings):
+    category = CategoryFactory(name="Weiterbildung & Studium", slug="weiterbildung-studium")
+    article = ArticleFactory(title="Weiterbildungsmöglichkeiten für Ältere", category=category)
+    html = html_of(client.get(article.get_absolute_url()))
+    article_data, breadcrumb = json_ld_blocks(html)
+
+    publisher = article_data["publisher"]
+    assert publisher["url"] == settings.SITE_URL + "/"
+    assert publisher["logo"]["url"] == settings.SITE_URL + "/static/icons/icon-512.png"
+    assert breadcrumb["@type"] == "BreadcrumbList"
+    assert [
+        (item["position"], item["name"], item["item"]) for item in breadcrumb["itemListElement"]
+    ] == [
+        (1, "Startseite", settings.SITE_URL + "/"),
+        (2, "Weiterbildung & Studium", settings.SITE_URL + "/kategorie/weiterbildung-studium/"),
+        (
+            3,
+            "Weiterbildungsmöglichkeiten für Ältere",
+            settings.SITE_URL + article.get_absolute_url(),
+        ),
+    ]
+
+
+def test_article_page_links_the_atom_and_its_category_feed_in_the_head(client):
+    article = ArticleFactory(category=CategoryFactory(name="Führung", slug="fuehrung"))
+    html = html_of(client.get(article.get_absolute_url()))
+    head = html.split("</head>")[0]
+
+    assert '<link rel="alternate" type="application/atom+xml"' in head
+    assert 'href="/feed/atom/"' in head
+    assert 'title="Führung – Karriere-Magazin" href="/kategorie/fuehrung/feed/"' in head
