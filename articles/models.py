@@ -367,6 +367,19 @@ class Article(models.Model):
                 }
             )
 
+    def hero_rendition_for_sharing(self) -> dict | None:
+        """URL and size of the largest stored JPEG rendition of the hero image: what share
+        previews and feed readers want (about 1200 px wide, JPEG everywhere)."""
+        renditions = self.hero_renditions or {}
+        if not (sources := renditions.get("sources")):
+            return None
+        largest = sources[-1]
+        return {
+            "url": self.hero_image.storage.url(largest["jpg"]),
+            "width": largest["width"],
+            "height": round(renditions["height"] * largest["width"] / renditions["width"]),
+        }
+
     def preview_token(self) -> str:
         return signing.TimestampSigner(salt=PREVIEW_SALT).sign_object(
             {"id": self.pk, "key": self.preview_key}

@@ -52,19 +52,9 @@ def canonical_url(path: str, page=None) -> str:
 def social_image(article: Article | None = None) -> dict:
     """The picture a shared link shows: the article's largest hero rendition (what Facebook,
     LinkedIn and messengers want: about 1200 px wide, JPEG), else the site's logo."""
-    renditions = (article.hero_renditions or {}) if article else {}
-    if sources := renditions.get("sources"):
-        largest = sources[-1]
-        return {
-            "url": absolute(_media(largest["jpg"])),
-            "width": largest["width"],
-            "height": round(renditions["height"] * largest["width"] / renditions["width"]),
-            "alt": "" if article.hero_decorative else article.hero_alt,
-            "large": True,
-        }
-    if article and article.hero_image:
+    if rendition := article.hero_rendition_for_sharing() if article else None:
         alt = "" if article.hero_decorative else article.hero_alt
-        return {"url": absolute(article.hero_image.url), "alt": alt, "large": True}
+        return {**rendition, "url": absolute(rendition["url"]), "alt": alt, "large": True}
     return {
         "url": absolute(static(LOGO)),
         "width": LOGO_SIZE,

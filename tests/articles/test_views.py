@@ -4,7 +4,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from django.core.files.base import ContentFile
@@ -303,6 +303,78 @@ def test_category_feed_lists_only_that_category(client):
     root = ET.fromstring(client.get("/kategorie/gehalt/feed/").content)
     assert [item.findtext("title") for item in root.findall("./channel/item")] == ["Drin"]
     assert client.get("/kategorie/nein/feed/").status_code == 404
+
+
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+MEDIA = "{http://search.yahoo.com/mrss/}"
+
+
+@pytest.fixture
+def article_with_hero():
+    article = ArticleFactory(
+        title="Überstunden: Was dein Arbeitgeber verlangen darf",
+        teaser="Kurz: nicht alles.",
+        body='<p>Der ganze Text über Überstunden.</p><p><img src="/media/uploads/tabelle.png"'
+        ' alt="Tabelle"> <a href="/artikel/arbeitszeitgesetz/">Arbeitszeitgesetz</a></p>',
+        hero_alt="Leeres Büro am Abend",
+    )
+    article.hero_image.save("buero.jpg", ContentFile(jpeg_bytes(1600, 900)), save=True)
+    return article
+
+
+def test_rss_feed_carries_the_full_article_and_its_hero_image(client, settings, article_with_hero):
+    item = ET.fromstring(client.get("/feed/").content).find("./channel/item")
+
+    assert item.findtext("description") == "Kurz: nicht alles."
+    content = item.findtext(f"{CONTENT}encoded")
+    assert "<p>Der ganze Text über Überstunden.</p>" in content
+    assert f'src="{settings.SITE_URL}/media/uploads/tabelle.png"' in content
+    assert f'href="{settings.SITE_URL}/artikel/arbeitszeitgesetz/"' in content
+    image = item.find(f"{MEDIA}content")
+    assert image.get("url").startswith(settings.SITE_URL + "/media/articles/")
+    assert image.get("url").endswith("-1200.jpg")
+    assert (image.get("medium"), image.get("width"), image.get("height")) == (
+        "image",
+        "1200",
+        "675",
+    )
+
+
+def test_atom_feed_carries_the_full_article_and_its_hero_image(client, settings, article_with_hero):
+    entry = ET.fromstring(client.get("/feed/atom/").content).find(f"{ATOM}entry")
+
+    content = entry.find(f"{ATOM}content")
+    assert content.get("type") == "html"
+    assert "<p>Der ganze Text über Überstunden.</p>" in content.text
+    assert entry.find(f"{MEDIA}content").get("url").endswith("-1200.jpg")
+
+
+def test_feed_entry_id_survives_a_slug_change(client, settings):
+    article = ArticleFactory(title="Kündigungsfrist berechnen", slug="kuendigungsfrist")
+    rss_guid = ET.fromstring(client.get("/feed/").content).find("./channel/item/guid")
+    atom_id = ET.fromstring(client.get("/feed/atom/").content).findtext(f"{ATOM}entry/{ATOM}id")
+
+    article.slug = "kuendigungsfrist-richtig-berechnen"
+    article.save()
+
+    assert rss_guid.get("isPermaLink") == "false"
+    assert rss_guid.text == atom_id
+    assert rss_guid.text.startswith(f"tag:{urlsplit(settings.SITE_URL).hostname},")
+    assert "kuendigungsfrist" not in rss_guid.text
+    again = ET.fromstring(client.get("/feed/").content).find("./channel/item")
+    assert again.findtext("link").endswith("/artikel/kuendigungsfrist-richtig-berechnen/")
+    assert again.findtext("guid") == rss_guid.text
+
+
+@pytest.mark.parametrize("path", ["/feed/", "/feed/atom/", "/kategorie/gehalt-verguetung/feed/"])
+def test_feeds_point_their_self_link_at_site_url(client, settings, path):
+    ArticleFactory(category=CategoryFactory(name="Gehalt & Vergütung", slug="gehalt-verguetung"))
+    root = ET.fromstring(client.get(path).content)
+
+    links = root.iter(f"{ATOM}link")
+    assert [link.get("href") for link in links if link.get("rel") == "self"] == [
+        settings.SITE_URL + path
+    ]
 
 
 def sitemap_urls(client, settings) -> dict:
