@@ -5,15 +5,29 @@ from datetime import datetime
 
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
-from django.db.models import Case, Count, F, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Func,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
+from django.db.models.signals import m2m_changed, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
@@ -70,6 +84,11 @@ class Category(ContentVersionMixin, models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Search finds articles by their category's name.
+        self.articles.update_search_vectors()
+
     def get_absolute_url(self):
         return reverse("articles:category", kwargs={"slug": self.slug})
 
@@ -108,6 +127,36 @@ class Author(ContentVersionMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+def search_vector_of(article_model: type[models.Model], tag_names: Subquery) -> SearchVector:
+    """The weighted German full-text vector of an article row, computed by PostgreSQL: title
+    (A), teaser, category and tag names (B), body text (C).
+
+    Takes the model and the tag names so the migration that filled the vectors could pass its
+    historical ones.
+    """
+    category_name = (
+        article_model._meta.get_field("category")
+        .related_model.objects.filter(pk=OuterRef("category_id"))
+        .values("name")
+    )
+    # Tags and character references out of the (sanitised) body HTML.
+    body_text = Func(
+        F("body"),
+        Value(r"<[^>]*>|&#?[a-zA-Z0-9]+;"),
+        Value(" "),
+        Value("g"),
+        function="REGEXP_REPLACE",
+        output_field=TextField(),
+    )
+    return (
+        SearchVector("title", weight="A", config="german")
+        + SearchVector("teaser", weight="B", config="german")
+        + SearchVector(Subquery(category_name), weight="B", config="german")
+        + SearchVector(tag_names, weight="B", config="german")
+        + SearchVector(body_text, weight="C", config="german")
+    )
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -152,11 +201,27 @@ class ArticleQuerySet(models.QuerySet):
             )
         matches = Q()
         for word in text.split():
+            tagged = self.model.objects.filter(tags__name__icontains=word).values("pk")
             matches &= (
-                Q(title__icontains=word) | Q(teaser__icontains=word) | Q(body__icontains=word)
+                Q(title__icontains=word)
+                | Q(teaser__icontains=word)
+                | Q(body__icontains=word)
+                | Q(category__name__icontains=word)
+                | Q(pk__in=tagged)
             )
         newest = self.filter(matches).order_by("-published_at", "-id")
         return self.filter(pk__in=newest.values("pk")[:limit]).order_by("-published_at", "-id")
+
+    def update_search_vectors(self) -> None:
+        """Rewrite the full-text vectors of these articles in one UPDATE (PostgreSQL only)."""
+        if connections[self.db].vendor == "postgresql":
+            tag_names = (
+                Article.objects.filter(pk=OuterRef("pk"))
+                .values("pk")
+                .annotate(names=StringAgg("tags__name", delimiter=" "))
+                .values("names")
+            )
+            self.update(search_vector=search_vector_of(self.model, Subquery(tag_names)))
 
     def related_to(self, article: Article, *, tag_ids: list[int], limit: int) -> ArticleQuerySet:
         """Others sharing the most tags first, then the same category, then the newest: one
@@ -266,8 +331,9 @@ class Article(models.Model):
     # so lists need no joins.
     view_count = models.PositiveBigIntegerField(_("views"), default=0, editable=False)
     comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
-    # Weighted German full-text vector, written on save on PostgreSQL only (GIN-indexed there,
-    # see migration 0003); unused on SQLite, where search falls back to icontains.
+    # Weighted German full-text vector (search_vector_of), written on PostgreSQL only (GIN-indexed
+    # there, see migration 0003) when the article, its category or its tags change; unused on
+    # SQLite, where search falls back to icontains.
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
@@ -314,7 +380,7 @@ class Article(models.Model):
         with transaction.atomic(using=kwargs.get("using")):
             super().save(*args, **kwargs)
             self._record_slug_change(loaded)
-            self._update_search_vector()
+            Article.objects.using(self._state.db).filter(pk=self.pk).update_search_vectors()
         self._loaded = {
             "slug": self.slug,
             "status": self.status,
@@ -420,16 +486,6 @@ class Article(models.Model):
         if old_slug and old_slug != self.slug and loaded.get("status") == self.Status.PUBLISHED:
             SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
 
-    def _update_search_vector(self) -> None:
-        if connections[self._state.db].vendor != "postgresql":
-            return
-        vector = (
-            SearchVector(Value(self.title), weight="A", config="german")
-            + SearchVector(Value(self.teaser), weight="B", config="german")
-            + SearchVector(Value(strip_tags(self.body)), weight="C", config="german")
-        )
-        Article.objects.filter(pk=self.pk).update(search_vector=vector)
-
 
 class SlugRedirect(models.Model):
     """An address an article had while it was published; it answers with a 301."""
@@ -467,3 +523,18 @@ class ArticleViewDay(models.Model):
 
     def __str__(self):
         return f"{self.article_id} {self.day}: {self.views}"
+
+
+# Tags change through django-taggit's manager (the admin form, services, the shell) and tag
+# renames, neither of which passes through Article.save(); these signals are the one place
+# where both announce it.
+@receiver(m2m_changed, sender=Article.tags.through)
+def _article_tags_changed(sender, instance, action, reverse, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear") and not reverse:
+        Article.objects.filter(pk=instance.pk).update_search_vectors()
+
+
+@receiver(post_save, sender=Article._meta.get_field("tags").remote_field.model)
+def _tag_renamed(sender, instance, created, **kwargs):
+    if not created:
+        Article.objects.filter(tags=instance).update_search_vectors()

@@ -228,6 +228,53 @@ def test_search_finds_published_articles_by_title_teaser_or_body(client):
     assert "2 Artikel gefunden" in html
 
 
+def found(client, query: str) -> list[str]:
+    html = html_of(client.get("/suche/", {"q": query}))
+    return sorted(re.findall(r'<h[23] class="card-title"><a href="[^"]+">([^<]+)</a>', html))
+
+
+def test_search_finds_the_articles_of_a_category_by_its_name(client):
+    bewerbung = CategoryFactory(name="Bewerbung", slug="bewerbung")
+    ArticleFactory(title="Lebenslauf mit Lücken", category=bewerbung, teaser="x", body="<p>y</p>")
+    ArticleFactory(title="Das Anschreiben", category=bewerbung, teaser="x", body="<p>y</p>")
+    ArticleFactory(title="Gehaltserhöhung", teaser="x", body="<p>y</p>")
+
+    assert found(client, "Bewerbung") == ["Das Anschreiben", "Lebenslauf mit Lücken"]
+
+
+def test_search_finds_articles_by_tag_name_as_their_tags_change(client):
+    article = ArticleFactory(title="Mehr Geld verlangen", teaser="x", body="<p>y</p>")
+    ArticleFactory(title="Überstunden", teaser="x", body="<p>y</p>", tags=["Arbeitszeit"])
+    assert found(client, "Gehaltsverhandlung") == []
+
+    article.tags.add("Gehaltsverhandlung")
+    assert found(client, "Gehaltsverhandlung") == ["Mehr Geld verlangen"]
+
+    article.tags.set(["Weiterbildungsmöglichkeiten"])
+    assert found(client, "Gehaltsverhandlung") == []
+    assert found(client, "Weiterbildungsmöglichkeiten") == ["Mehr Geld verlangen"]
+
+    article.tags.clear()
+    assert found(client, "Weiterbildungsmöglichkeiten") == []
+
+
+def test_search_follows_renamed_categories_and_tags(client):
+    article = ArticleFactory(
+        title="Chefin sein", teaser="x", body="<p>y</p>", tags=["Leitung"],
+        category=CategoryFactory(name="Karriere", slug="karriere"),
+    )  # fmt: skip
+    category, tag = article.category, article.tags.get()
+
+    category.name = "Führungsaufgaben"
+    category.save()
+    tag.name = "Mitarbeiterführung"
+    tag.save()
+
+    assert found(client, "Führungsaufgaben") == ["Chefin sein"]
+    assert found(client, "Mitarbeiterführung") == ["Chefin sein"]
+    assert found(client, "Leitung") == []
+
+
 def test_search_ranks_title_matches_first_on_postgresql(client, settings):
     if not settings.IS_POSTGRES:
         pytest.skip("ranking is PostgreSQL full-text search")
