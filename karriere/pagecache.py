@@ -76,7 +76,8 @@ def cache_page_for_readers(view: Callable[..., HttpResponse]) -> Callable[..., H
         found = cache.get_many([CONTENT_VERSION_KEY, key])
         version = found.get(CONTENT_VERSION_KEY) or content_version()
         entry = found.get(key)
-        if entry is None or entry["version"] != version:
+        # (Pages cached before ETags were added have none: rendered afresh.)
+        if entry is None or entry["version"] != version or "etag" not in entry:
             response, entry = _render_with_placeholder(view, request, *args, **kwargs)
             if response.status_code != 200 or response.streaming or response.cookies:
                 # Not a page every reader may share (error, redirect, personal cookie).

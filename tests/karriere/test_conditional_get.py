@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from django.utils.http import http_date
 
 from articles.models import Article
+from karriere.pagecache import _cache_key
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +108,20 @@ def test_logged_in_editor_always_gets_the_full_page(pagecache, article, admin_cl
 
     assert response.status_code == 200
     assert "ETag" not in response.headers
+
+
+def test_a_page_cached_before_etags_existed_is_rendered_afresh(settings, article, rf):
+    settings.PAGECACHE_ENABLED = True
+    url = article.get_absolute_url()
+    Client().get(url)
+    request = rf.get(url)
+    request.LANGUAGE_CODE = "de"
+    key = _cache_key(request)
+    entry = cache.get(key)
+    del entry["etag"]  # as the previous release stored pages
+    cache.set(key, entry)
+
+    response = Client().get(url)
+
+    assert response.status_code == 200
+    assert response.headers["ETag"]
