@@ -79,9 +79,7 @@ def test_a_change_readers_must_see_gives_the_full_page_again(
     assert response.headers["ETag"] != etag
 
 
-def test_a_scheduled_article_going_live_changes_the_etag(clock, pagecache, article, settings):
-    # The in-process cache follows the test's clock; Redis would expire entries in real time.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+def test_a_scheduled_article_going_live_changes_the_etag(clock, clock_cache, pagecache, article):
     ArticleFactory(title="Bald: Kündigungsfrist", published_at=timezone.now() + timedelta(60))
     etag = Client().get("/").headers["ETag"]
 
