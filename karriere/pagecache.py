@@ -42,8 +42,8 @@ def content_version() -> int:
     """Version of the published content; cached pages and lists are keyed by it."""
     version = cache.get(CONTENT_VERSION_KEY)
     if version is None:
-        cache.add(CONTENT_VERSION_KEY, 1, timeout=None)
-        version = cache.get(CONTENT_VERSION_KEY, 1)
+        cache.add(CONTENT_VERSION_KEY, _first_version(), timeout=None)
+        version = cache.get(CONTENT_VERSION_KEY)
     return version
 
 
@@ -52,7 +52,14 @@ def bump_content_version() -> None:
     try:
         cache.incr(CONTENT_VERSION_KEY)
     except ValueError:
-        cache.add(CONTENT_VERSION_KEY, 2, timeout=None)
+        cache.add(CONTENT_VERSION_KEY, _first_version(), timeout=None)
+
+
+def _first_version() -> int:
+    # From the clock (microseconds), not 1: when the cache loses the version (a restart of the
+    # in-process cache, Redis evicting it), no version handed out before (in cached pages, in
+    # readers' ETags) may come back.
+    return time.time_ns() // 1000
 
 
 def cache_page_for_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

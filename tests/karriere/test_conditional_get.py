@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from articles.models import Article
-from karriere.pagecache import _cache_key
+from karriere.pagecache import CONTENT_VERSION_KEY, _cache_key
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +123,13 @@ def test_a_page_cached_before_etags_existed_is_rendered_afresh(settings, article
 
     assert response.status_code == 200
     assert response.headers["ETag"]
+
+
+def test_an_etag_does_not_come_back_when_the_cache_loses_the_content_version(pagecache, article):
+    etag = Client().get(article.get_absolute_url()).headers["ETag"]
+
+    cache.delete(CONTENT_VERSION_KEY)  # the in-process cache restarted, or Redis evicted it
+    response = Client().get(article.get_absolute_url(), headers={"If-None-Match": etag})
+
+    assert response.status_code == 200
+    assert response.headers["ETag"] != etag
