@@ -24,7 +24,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -525,16 +525,32 @@ class ArticleViewDay(models.Model):
         return f"{self.article_id} {self.day}: {self.views}"
 
 
-# Tags change through django-taggit's manager (the admin form, services, the shell) and tag
-# renames, neither of which passes through Article.save(); these signals are the one place
-# where both announce it.
+# Tags change through django-taggit's manager (the admin form, services, the shell) and through
+# renamed or deleted tags, none of which passes through Article.save(); these signals are the
+# one place where all of them announce it.
+TAG_MODEL = Article._meta.get_field("tags").remote_field.model
+
+
 @receiver(m2m_changed, sender=Article.tags.through)
 def _article_tags_changed(sender, instance, action, reverse, **kwargs):
     if action in ("post_add", "post_remove", "post_clear") and not reverse:
         Article.objects.filter(pk=instance.pk).update_search_vectors()
 
 
-@receiver(post_save, sender=Article._meta.get_field("tags").remote_field.model)
+@receiver(post_save, sender=TAG_MODEL)
 def _tag_renamed(sender, instance, created, **kwargs):
     if not created:
         Article.objects.filter(tags=instance).update_search_vectors()
+
+
+@receiver(pre_delete, sender=TAG_MODEL)
+def _tag_deleting(sender, instance, **kwargs):
+    # Its links to articles are gone once it is deleted: note them now.
+    instance.tagged_article_ids = list(
+        Article.objects.filter(tags=instance).values_list("pk", flat=True)
+    )
+
+
+@receiver(post_delete, sender=TAG_MODEL)
+def _tag_deleted(sender, instance, **kwargs):
+    Article.objects.filter(pk__in=instance.tagged_article_ids).update_search_vectors()

@@ -258,7 +258,7 @@ def test_search_finds_articles_by_tag_name_as_their_tags_change(client):
     assert found(client, "Weiterbildungsmöglichkeiten") == []
 
 
-def test_search_follows_renamed_categories_and_tags(client):
+def test_search_follows_renamed_categories_and_renamed_or_deleted_tags(client):
     article = ArticleFactory(
         title="Chefin sein", teaser="x", body="<p>y</p>", tags=["Leitung"],
         category=CategoryFactory(name="Karriere", slug="karriere"),
@@ -273,6 +273,9 @@ def test_search_follows_renamed_categories_and_tags(client):
     assert found(client, "Führungsaufgaben") == ["Chefin sein"]
     assert found(client, "Mitarbeiterführung") == ["Chefin sein"]
     assert found(client, "Leitung") == []
+
+    tag.delete()
+    assert found(client, "Mitarbeiterführung") == []
 
 
 def test_search_ranks_title_matches_first_on_postgresql(client, settings):
