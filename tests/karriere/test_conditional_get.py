@@ -114,7 +114,7 @@ def test_a_page_cached_before_etags_existed_is_rendered_afresh(settings, article
     Client().get(url)
     request = rf.get(url)
     request.LANGUAGE_CODE = "de"
-    key = _cache_key(request)
+    key = _cache_key(request, {})
     entry = cache.get(key)
     del entry["etag"]  # as the previous release stored pages
     cache.set(key, entry)
