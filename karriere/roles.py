@@ -29,7 +29,7 @@ ROLES: dict[str, list[str]] = {
         *_crud("articles.category"),
         *_crud("articles.author"),
         *_crud("articles.slugredirect"),
-        *_crud("taggit.tag"),
+        *_crud("articles.tag"),
         # A consent text that readers agreed to is evidence: editors add new versions only.
         *_crud("newsletter.consenttext", "add", "view"),
     ],
@@ -40,7 +40,7 @@ ROLES: dict[str, list[str]] = {
         *_crud("articles.category", "view"),
         # The byline and tag fields search these through the admin's autocomplete.
         *_crud("articles.author", "view"),
-        *_crud("taggit.tag", "view"),
+        *_crud("articles.tag", "view"),
     ],
     "Moderation": [
         *_crud("comments.comment", "change", "delete", "view"),

@@ -13,9 +13,8 @@ from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.core.management import call_command
 from django.urls import reverse
-from taggit.models import Tag
 
-from articles.models import Article, SlugRedirect
+from articles.models import Article, SlugRedirect, Tag
 from comments.models import Comment, ModerationWord, ModeratorMail
 from karriere.roles import ROLES
 from newsletter.models import ConsentEvent, ConsentText, Subscriber, SubscriberMail, Suppression
@@ -33,7 +32,7 @@ MODEL_MATRIX = {
     "articles.category":                     ("LAVCD", "LV",   "",       "",        "LAVCD"),
     "articles.author":                       ("LAVCD", "LV",   "",       "",        "LAVCD"),
     "articles.slugredirect":                 ("LAVCD", "",     "",       "",        "LAVCD"),
-    "taggit.tag":                            ("LAVCD", "LV",   "",       "",        "LAVCD"),
+    "articles.tag":                          ("LAVCD", "LV",   "",       "",        "LAVCD"),
     "comments.comment":                      ("",      "",     "LVCD",   "",        "LVCD"),
     "comments.moderationword":               ("",      "",     "LAVCD",  "",        "LAVCD"),
     "comments.moderatormail":                ("",      "",     "LV",     "",        "LV"),
@@ -64,7 +63,7 @@ ACTION_MATRIX = {
     ("newsletter.subscriber", "erase"):       {"Newsletter", "superuser"},
     ("newsletter.subscribermail", "resend"):  {"Newsletter", "superuser"},
     ("comments.moderatormail", "resend"):     {"Moderation", "superuser"},
-    ("taggit.tag", "render_tag_form"):        {"Redaktion", "superuser"},
+    ("articles.tag", "merge_tags"):            {"Redaktion", "superuser"},
 }
 # fmt: on
 
@@ -108,7 +107,7 @@ def objects(users):
         "articles.slugredirect": SlugRedirect.objects.create(
             old_slug="alter-slug", article=other_draft
         ),
-        "taggit.tag": Tag.objects.create(name="Gehalt"),
+        "articles.tag": Tag.objects.create(name="Gehalt"),
         "comments.comment": comment,
         "comments.moderatormail": ModeratorMail.objects.create(comment=comment, state="failed"),
         "comments.moderationword": ModerationWord.objects.create(
@@ -287,7 +286,7 @@ def test_only_the_newsletter_role_exports_subscribers(client, users, objects):
 
 def test_autor_cannot_merge_tags_even_by_calling_the_page(client, users, objects):
     as_role(client, users, "Autor")
-    response = client.post(reverse("admin:taggit_tag_merge_tags"), {"new_tag_name": "Alles"})
+    response = client.post(reverse("admin:articles_tag_merge"), {"name": "Alles"})
     assert response.status_code == 403
     assert not Tag.objects.filter(name="Alles").exists()
 
@@ -311,7 +310,7 @@ def page_url(page: str, objects) -> str:
         "subscriber consent proof": reverse(
             "admin:newsletter_subscriber_proof", args=[objects["newsletter.subscriber"].pk]
         ),
-        "tag merge page": reverse("admin:taggit_tag_merge_tags"),
+        "tag merge page": reverse("admin:articles_tag_merge"),
     }[page]
 
 

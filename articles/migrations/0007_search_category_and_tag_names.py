@@ -11,16 +11,11 @@ def refresh_vectors(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     Article = apps.get_model("articles", "Article")
-    # Tags are taggit's generic TaggedItem rows at this point of the history.
     tag_names = (
-        apps.get_model("taggit", "TaggedItem")
-        .objects.filter(
-            content_type__app_label="articles",
-            content_type__model="article",
-            object_id=OuterRef("pk"),
-        )
+        apps.get_model("articles", "TaggedArticle")
+        .objects.filter(content_object=OuterRef("pk"))
         .order_by()
-        .values("object_id")
+        .values("content_object")
         .annotate(names=StringAgg("tag__name", delimiter=" "))
         .values("names")
     )
@@ -30,10 +25,6 @@ def refresh_vectors(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("articles", "0005_article_preview_key"),
-        ("contenttypes", "0002_remove_content_type_name"),
-        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
-    ]
+    dependencies = [("articles", "0006_german_tags")]
 
     operations = [migrations.RunPython(refresh_vectors, migrations.RunPython.noop)]
