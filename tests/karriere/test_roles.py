@@ -17,7 +17,16 @@ from django.urls import reverse
 from articles.models import Article, SlugRedirect, Tag
 from comments.models import Comment, ModerationWord, ModeratorMail
 from karriere.roles import ROLES
-from newsletter.models import ConsentEvent, ConsentText, Subscriber, SubscriberMail, Suppression
+from newsletter.models import (
+    ConsentEvent,
+    ConsentText,
+    Delivery,
+    NewsletterIssue,
+    Subscriber,
+    SubscriberMail,
+    Suppression,
+    WelcomeMail,
+)
 from tests.articles.images import HTML, jpeg_bytes, upload
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory
 
@@ -28,7 +37,7 @@ ROLE_NAMES = ["Redaktion", "Autor", "Moderation", "Newsletter", "superuser"]
 # fmt: off
 MODEL_MATRIX = {
     #  model                                  Redaktion Autor  Moderation Newsletter superuser
-    "articles.article":                      ("LAVCD", "LAVC", "LV",     "",        "LAVCD"),
+    "articles.article":                      ("LAVCD", "LAVC", "LV",     "LV",      "LAVCD"),
     "articles.category":                     ("LAVCD", "LV",   "",       "",        "LAVCD"),
     "articles.author":                       ("LAVCD", "LV",   "",       "",        "LAVCD"),
     "articles.slugredirect":                 ("LAVCD", "",     "",       "",        "LAVCD"),
@@ -41,6 +50,9 @@ MODEL_MATRIX = {
     "newsletter.consenttext":                ("LAV",   "",     "",       "LV",      "LAVCD"),
     "newsletter.suppression":                ("",      "",     "",       "LV",      "LV"),
     "newsletter.subscribermail":             ("",      "",     "",       "LV",      "LV"),
+    "newsletter.newsletterissue":            ("LAVCD", "",     "",       "LAVCD",   "LAVCD"),
+    "newsletter.delivery":                   ("",      "",     "",       "LV",      "LV"),
+    "newsletter.welcomemail":                ("",      "",     "",       "LVC",     "LVCD"),
     "auth.user":                             ("",      "",     "",       "",        "LAVCD"),
     "auth.group":                            ("",      "",     "",       "",        "LAVCD"),
     "sites.site":                            ("",      "",     "",       "",        "LAVCD"),
@@ -95,6 +107,10 @@ def objects(users):
         authors=[users["Autor"].author_profile],
     )
     subscriber = Subscriber.objects.create(email="leserin@example.org")
+    issue = NewsletterIssue.objects.create(subject="Gehaltserhöhung: So klappt’s")
+    sent_issue = NewsletterIssue.objects.create(
+        subject="Weiterbildungsmöglichkeiten", status=NewsletterIssue.Status.SENT
+    )
     comment = Comment.objects.create(
         article=other_draft, name="Leser", email="leser@example.org", text="Danke!"
     )
@@ -124,6 +140,11 @@ def objects(users):
         "newsletter.suppression": Suppression.objects.create(
             address_hash="a" * 64, reason="erased"
         ),
+        "newsletter.newsletterissue": issue,
+        "newsletter.delivery": Delivery.objects.create(
+            issue=sent_issue, subscriber=subscriber, batch=0, status=Delivery.Status.SENT
+        ),
+        "newsletter.welcomemail": WelcomeMail.objects.get(),
         "auth.user": User.objects.create_user("jemand"),
         "auth.group": Group.objects.create(name="Praktikum"),
         "sites.site": Site.objects.get_current(),
@@ -294,11 +315,15 @@ def test_autor_cannot_merge_tags_even_by_calling_the_page(client, users, objects
 # --- pages outside the model admin ---------------------------------------------------------
 
 PAGE_MATRIX = {
-    "article preview": {"Redaktion", "Moderation", "superuser"},
-    "own article preview": {"Redaktion", "Autor", "Moderation", "superuser"},
+    # The Newsletter role sees every article (to pick them for an issue), as moderators do.
+    "article preview": {"Redaktion", "Moderation", "Newsletter", "superuser"},
+    "own article preview": {"Redaktion", "Autor", "Moderation", "Newsletter", "superuser"},
     "comment personal data": {"Moderation", "superuser"},
     "subscriber consent proof": {"Newsletter", "superuser"},
     "tag merge page": {"Redaktion", "superuser"},
+    "issue preview": {"Redaktion", "Newsletter", "superuser"},
+    "issue test send": {"Redaktion", "Newsletter", "superuser"},
+    "issue send confirmation": {"Newsletter", "superuser"},
 }
 
 
@@ -311,6 +336,17 @@ def page_url(page: str, objects) -> str:
             "admin:newsletter_subscriber_proof", args=[objects["newsletter.subscriber"].pk]
         ),
         "tag merge page": reverse("admin:articles_tag_merge"),
+        "issue preview": reverse(
+            "admin:newsletter_newsletterissue_preview",
+            args=[objects["newsletter.newsletterissue"].pk],
+        ),
+        "issue test send": reverse(
+            "admin:newsletter_newsletterissue_test_send",
+            args=[objects["newsletter.newsletterissue"].pk],
+        ),
+        "issue send confirmation": reverse(
+            "admin:newsletter_newsletterissue_send", args=[objects["newsletter.newsletterissue"].pk]
+        ),
     }[page]
 
 
