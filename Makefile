@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
+# Settings derive SITE_URL from it (absolute links in mails, feeds, canonical).
+export PORT
 STAMP  := $(VENV)/.installed
 
 .PHONY: run install migrate demo test test-unit test-browser lint format messages bench bench-newsletter lock clean

@@ -14,7 +14,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
-from PIL import Image
+from PIL import Image, ImageOps
 
 # Raster formats browsers show everywhere. SVG is never accepted: it can carry scripts.
 ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
@@ -64,8 +64,17 @@ def make_renditions(storage: Storage, name: str) -> dict:
     """
     with storage.open(name) as source, Image.open(source) as original:
         original.load()
-        width, height = original.size
-        image = original.convert("RGB")
+        # Phones store photos sideways and say how to turn them in EXIF; browsers would show
+        # our EXIF-less renditions sideways.
+        upright = ImageOps.exif_transpose(original)
+        width, height = upright.size
+        if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info:
+            # JPEG has no alpha: transparent areas would turn black, so lay them on white.
+            rgba = upright.convert("RGBA")
+            image = Image.new("RGB", rgba.size, "white")
+            image.paste(rgba, mask=rgba.getchannel("A"))
+        else:
+            image = upright.convert("RGB")
     stem = PurePosixPath(name)
     base = str(stem.with_suffix("")) + "-{width}.{ext}"
     sources = []

@@ -6,12 +6,27 @@ from datetime import datetime
 
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
-from django.db.models import Case, Count, F, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Func,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -86,6 +101,11 @@ class Category(ContentVersionMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Search finds articles by their category's name.
+        self.articles.update_search_vectors()
 
     def get_absolute_url(self):
         return reverse("articles:category", kwargs={"slug": self.slug})
@@ -198,6 +218,36 @@ class TaggedArticle(ItemBase):
         ]
 
 
+def search_vector_of(article_model: type[models.Model], tag_names: Subquery) -> SearchVector:
+    """The weighted German full-text vector of an article row, computed by PostgreSQL: title
+    (A), teaser, category and tag names (B), body text (C).
+
+    Takes the model and the tag names so the migration that filled the vectors could pass its
+    historical ones.
+    """
+    category_name = (
+        article_model._meta.get_field("category")
+        .related_model.objects.filter(pk=OuterRef("category_id"))
+        .values("name")
+    )
+    # Tags and character references out of the (sanitised) body HTML.
+    body_text = Func(
+        F("body"),
+        Value(r"<[^>]*>|&#?[a-zA-Z0-9]+;"),
+        Value(" "),
+        Value("g"),
+        function="REGEXP_REPLACE",
+        output_field=TextField(),
+    )
+    return (
+        SearchVector("title", weight="A", config="german")
+        + SearchVector("teaser", weight="B", config="german")
+        + SearchVector(Subquery(category_name), weight="B", config="german")
+        + SearchVector(tag_names, weight="B", config="german")
+        + SearchVector(body_text, weight="C", config="german")
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> ArticleQuerySet:
         """Articles the public may see: published, and their publication time has come."""
@@ -253,11 +303,27 @@ class ArticleQuerySet(models.QuerySet):
             )
         matches = Q()
         for word in text.split():
+            tagged = self.model.objects.filter(tags__name__icontains=word).values("pk")
             matches &= (
-                Q(title__icontains=word) | Q(teaser__icontains=word) | Q(body__icontains=word)
+                Q(title__icontains=word)
+                | Q(teaser__icontains=word)
+                | Q(body__icontains=word)
+                | Q(category__name__icontains=word)
+                | Q(pk__in=tagged)
             )
         newest = self.filter(matches).order_by("-published_at", "-id")
         return self.filter(pk__in=newest.values("pk")[:limit]).order_by("-published_at", "-id")
+
+    def update_search_vectors(self) -> None:
+        """Rewrite the full-text vectors of these articles in one UPDATE (PostgreSQL only)."""
+        if connections[self.db].vendor == "postgresql":
+            tag_names = (
+                Article.objects.filter(pk=OuterRef("pk"))
+                .values("pk")
+                .annotate(names=StringAgg("tags__name", delimiter=" "))
+                .values("names")
+            )
+            self.update(search_vector=search_vector_of(self.model, Subquery(tag_names)))
 
     def related_to(self, article: Article, *, tag_ids: list[int], limit: int) -> ArticleQuerySet:
         """Others sharing the most tags first, then the same category, then the newest: one
@@ -362,8 +428,9 @@ class Article(models.Model):
     # so lists need no joins.
     view_count = models.PositiveBigIntegerField(_("views"), default=0, editable=False)
     comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
-    # Weighted German full-text vector, written on save on PostgreSQL only (GIN-indexed there,
-    # see migration 0003); unused on SQLite, where search falls back to icontains.
+    # Weighted German full-text vector (search_vector_of), written on PostgreSQL only (GIN-indexed
+    # there, see migration 0003) when the article, its category or its tags change; unused on
+    # SQLite, where search falls back to icontains.
     search_vector = SearchVectorField(null=True, editable=False)
     # In the trash (Papierkorb) since then; readers and the article list no longer see it.
     trashed_at = models.DateTimeField(
@@ -467,6 +534,19 @@ class Article(models.Model):
                     )
                 }
             )
+
+    def hero_rendition_for_sharing(self) -> dict | None:
+        """URL and size of the largest stored JPEG rendition of the hero image: what share
+        previews and feed readers want (about 1200 px wide, JPEG everywhere)."""
+        renditions = self.hero_renditions or {}
+        if not (sources := renditions.get("sources")):
+            return None
+        largest = sources[-1]
+        return {
+            "url": self.hero_image.storage.url(largest["jpg"]),
+            "width": largest["width"],
+            "height": round(renditions["height"] * largest["width"] / renditions["width"]),
+        }
 
     def preview_token(self) -> str:
         return signing.TimestampSigner(salt=PREVIEW_SALT).sign_object(
@@ -603,3 +683,34 @@ class ReviewRequest(models.Model):
 
     def __str__(self):
         return f"{self.article_id} @ {self.requested_at:%Y-%m-%d %H:%M}"
+
+
+# Tags change through django-taggit's manager (the admin form, services, the shell) and through
+# renamed or deleted tags, none of which passes through Article.save(); these signals are the
+# one place where all of them announce it.
+TAG_MODEL = Article._meta.get_field("tags").remote_field.model
+
+
+@receiver(m2m_changed, sender=Article.tags.through)
+def _article_tags_changed(sender, instance, action, reverse, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear") and not reverse:
+        Article.objects.filter(pk=instance.pk).update_search_vectors()
+
+
+@receiver(post_save, sender=TAG_MODEL)
+def _tag_renamed(sender, instance, created, **kwargs):
+    if not created:
+        Article.objects.filter(tags=instance).update_search_vectors()
+
+
+@receiver(pre_delete, sender=TAG_MODEL)
+def _tag_deleting(sender, instance, **kwargs):
+    # Its links to articles are gone once it is deleted: note them now.
+    instance.tagged_article_ids = list(
+        Article.objects.filter(tags=instance).values_list("pk", flat=True)
+    )
+
+
+@receiver(post_delete, sender=TAG_MODEL)
+def _tag_deleted(sender, instance, **kwargs):
+    Article.objects.filter(pk__in=instance.tagged_article_ids).update_search_vectors()

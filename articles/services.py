@@ -11,15 +11,12 @@ import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.db import connections, transaction
-from django.db.models import Value
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext
 from reversion.models import Version
@@ -94,7 +91,7 @@ def article_save(
             article.tags.set(list(tags))
         after = _stored_state(article)
         _record_slug_change(article, loaded)
-        _update_search_vector(article)
+        Article.objects.filter(pk=article.pk).update_search_vectors()
         if created or comment or before != after:
             reversion.add_to_revision(article)
         if user is not None and user.is_authenticated:
@@ -183,17 +180,6 @@ def _record_slug_change(article: Article, loaded: dict) -> None:
     SlugRedirect.objects.filter(old_slug=article.slug).delete()
     if old_slug and old_slug != article.slug and loaded.get("status") == Article.Status.PUBLISHED:
         SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": article})
-
-
-def _update_search_vector(article: Article) -> None:
-    if connections[article._state.db].vendor != "postgresql":
-        return
-    vector = (
-        SearchVector(Value(article.title), weight="A", config="german")
-        + SearchVector(Value(article.teaser), weight="B", config="german")
-        + SearchVector(Value(strip_tags(article.body)), weight="C", config="german")
-    )
-    Article.objects.filter(pk=article.pk).update(search_vector=vector)
 
 
 @transaction.atomic

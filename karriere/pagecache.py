@@ -21,7 +21,9 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
 from django.middleware.csrf import _unmask_cipher_token as unmask_csrf_token
+from django.utils.cache import get_conditional_response
 from django.utils.crypto import get_random_string
+from django.utils.http import parse_http_date_safe
 
 CONTENT_VERSION_KEY = "karriere:content-version"
 CSRF_PLACEHOLDER = "__karriere_pagecache_csrf__"
@@ -40,8 +42,8 @@ def content_version() -> int:
     """Version of the published content; cached pages and lists are keyed by it."""
     version = cache.get(CONTENT_VERSION_KEY)
     if version is None:
-        cache.add(CONTENT_VERSION_KEY, 1, timeout=None)
-        version = cache.get(CONTENT_VERSION_KEY, 1)
+        cache.add(CONTENT_VERSION_KEY, _first_version(), timeout=None)
+        version = cache.get(CONTENT_VERSION_KEY)
     return version
 
 
@@ -50,7 +52,14 @@ def bump_content_version() -> None:
     try:
         cache.incr(CONTENT_VERSION_KEY)
     except ValueError:
-        cache.add(CONTENT_VERSION_KEY, 2, timeout=None)
+        cache.add(CONTENT_VERSION_KEY, _first_version(), timeout=None)
+
+
+def _first_version() -> int:
+    # From the clock (microseconds), not 1: when the cache loses the version (a restart of the
+    # in-process cache, Redis evicting it), no version handed out before (in cached pages, in
+    # readers' ETags) may come back.
+    return time.time_ns() // 1000
 
 
 def page_number(value: str) -> str | None:
@@ -73,7 +82,8 @@ def cache_page_for_readers(
     query: Mapping[str, Callable[[str], str | None]] | None = None,
     uncached_if: tuple[str, ...] = (),
 ) -> Callable[..., HttpResponse]:
-    """Serve the view's 200 responses to anonymous GET/HEAD requests from the cache.
+    """Serve the view's 200 responses to anonymous GET/HEAD requests from the cache, and
+    answer their conditional requests with 304 (also with the cache switched off).
 
     The key is the canonical URL: host, path and only the query parameters the page uses
     (``query``: name → normaliser, which gives the value the page treats it as, or ``None`` for
@@ -91,45 +101,74 @@ def cache_page_for_readers(
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _is_anonymous_read(request) or any(name in request.GET for name in uncached_if):
             return view(request, *args, **kwargs)
+        if not settings.PAGECACHE_ENABLED:
+            etag, _timeout = _freshness(content_version())
+            return _not_modified_or(request, view(request, *args, **kwargs), etag)
         key = _cache_key(request, query)
         # The version and the page in one round trip: a hit costs a single MGET.
         found = cache.get_many([CONTENT_VERSION_KEY, key])
         version = found.get(CONTENT_VERSION_KEY) or content_version()
         entry = found.get(key)
-        if entry is None or entry["version"] != version:
+        # (Pages cached before ETags were added have none: rendered afresh.)
+        if entry is None or entry["version"] != version or "etag" not in entry:
             response, entry = _render_with_placeholder(view, request, *args, **kwargs)
             if response.status_code != 200 or response.streaming or response.cookies:
                 # Not a page every reader may share (error, redirect, personal cookie).
                 return _with_readers_token(request, response, entry)
             # The version read before rendering: a change made meanwhile makes it stale.
             entry["version"] = version
-            cache.set(key, entry, _page_timeout())
+            entry["etag"], timeout = _freshness(version)
+            cache.set(key, entry, timeout)
         # The first reader gets the page the same way as everyone after.
-        return _response_from_entry(request, entry)
+        return _not_modified_or(request, _response_from_entry(request, entry), entry["etag"])
 
     return wrapped
 
 
-def _page_timeout() -> int:
-    """Seconds a page may stay cached: never past the moment the next scheduled article goes
-    live, since nobody saves anything then to bump the content version."""
+def _freshness(version: int) -> tuple[str, int]:
+    """The ETag of a page rendered now at ``version``, and how many seconds it stays current.
+
+    The page changes when the version does, and when the next scheduled article goes live,
+    since nobody saves anything then to bump the version: that moment is part of the ETag, and
+    a cached page is never kept past it.
+    """
+    upcoming = _next_publication(version)
+    etag = f'W/"{version}-{int(upcoming)}"'
+    if upcoming:
+        return etag, max(1, min(settings.PAGECACHE_TIMEOUT, math.ceil(upcoming - time.time())))
+    return etag, settings.PAGECACHE_TIMEOUT
+
+
+def _next_publication(version: int) -> float:
+    """Timestamp of the next scheduled publication (0: none), cached per content version."""
     # Imported here: articles.models imports this module to bump the version.
     from articles.models import Article
 
-    now = time.time()
-    key = f"karriere:next-publication:{content_version()}"
+    key = f"karriere:next-publication:{version}"
     upcoming = cache.get(key)
-    if upcoming is None or 0 < upcoming <= now:
+    if upcoming is None or 0 < upcoming <= time.time():
         next_at = Article.objects.next_scheduled_publication()
         upcoming = next_at.timestamp() if next_at else 0
         cache.set(key, upcoming, settings.PAGECACHE_TIMEOUT)
-    if upcoming:
-        return max(1, min(settings.PAGECACHE_TIMEOUT, math.ceil(upcoming - now)))
-    return settings.PAGECACHE_TIMEOUT
+    return upcoming
+
+
+def _not_modified_or(request: HttpRequest, response: HttpResponse, etag: str) -> HttpResponse:
+    """304 when the reader's copy is current (feed readers, crawlers, browsers), else the page.
+
+    ``If-Modified-Since`` counts where the view sets ``Last-Modified`` (feeds, sitemaps).
+    """
+    if response.status_code != 200 or response.streaming:
+        return response
+    response.headers["ETag"] = etag
+    last_modified = parse_http_date_safe(response.headers.get("Last-Modified", ""))
+    return get_conditional_response(
+        request, etag=etag, last_modified=last_modified, response=response
+    )
 
 
 def _is_anonymous_read(request: HttpRequest) -> bool:
-    if not settings.PAGECACHE_ENABLED or request.method not in ("GET", "HEAD"):
+    if request.method not in ("GET", "HEAD"):
         return False
     # Readers have no session: only logged-in users do (and messages too large for their
     # cookie). Checking the cookie instead of request.user costs no query.

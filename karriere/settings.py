@@ -57,8 +57,11 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
-# Absolute base URL for links in mails, feeds and structured data.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute base URL for links in mails, feeds and structured data. Locally it follows the port
+# `make run` serves on (PORT), so links keep working on another port.
+SITE_URL = (
+    os.environ.get("SITE_URL", "").strip() or f"http://127.0.0.1:{env_int('PORT', 8000)}"
+).rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "Karriere-Magazin")
 PUBLISHER_NAME = os.environ.get("PUBLISHER_NAME", "Karriere Verlag GmbH")
 # Publisher's Impressum details, printed in transactional mails (§ 5 DDG).
@@ -199,6 +202,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers and crawlers ask for at the site root (favicon.ico, apple-touch-icon.png),
+# served by WhiteNoise.
+WHITENOISE_ROOT = BASE_DIR / "public"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {

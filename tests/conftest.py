@@ -100,6 +100,18 @@ def clock():
 
 
 @pytest.fixture
+def clock_cache(settings):
+    """An in-process cache, emptied, for tests that move the clock: Redis would expire entries
+    in real time. (Locmem caches share their storage by location across tests.)"""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
 def run_tasks(db, monkeypatch):
     """Run every queued background task, as the worker would, and return how many ran."""
     # The worker drops connections whose autocommit differs from the settings; inside a test's

@@ -6,8 +6,11 @@ from urllib.parse import quote
 from django import template
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.utils.html import format_html
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from articles.models import Article
 
@@ -31,6 +34,34 @@ def absolute(path: str) -> str:
 
 def _media(name: str) -> str:
     return default_storage.url(name)
+
+
+# The brand icon doubles as the publisher's logo and the share image of pages without one.
+LOGO = "icons/icon-512.png"
+LOGO_SIZE = 512
+
+
+@register.simple_tag
+def canonical_url(path: str, page=None) -> str:
+    """Absolute URL of a (list) page; pages after the first are pages of their own."""
+    url = absolute(path)
+    return f"{url}?seite={page.number}" if page and page.number > 1 else url
+
+
+@register.simple_tag
+def social_image(article: Article | None = None) -> dict:
+    """The picture a shared link shows: the article's largest hero rendition (what Facebook,
+    LinkedIn and messengers want: about 1200 px wide, JPEG), else the site's logo."""
+    if rendition := article.hero_rendition_for_sharing() if article else None:
+        alt = "" if article.hero_decorative else article.hero_alt
+        return {**rendition, "url": absolute(rendition["url"]), "alt": alt, "large": True}
+    return {
+        "url": absolute(static(LOGO)),
+        "width": LOGO_SIZE,
+        "height": LOGO_SIZE,
+        "alt": settings.SITE_NAME,
+        "large": False,
+    }
 
 
 @register.inclusion_tag("articles/_picture.html")
@@ -57,18 +88,72 @@ def hero_picture(article: Article, sizes: str = "100vw", lazy: bool = True, css_
 
 
 @register.inclusion_tag("articles/_share_links.html")
-def share_links(article: Article):
+def share_links(article: Article, top: bool = False):
     url = quote(absolute(article.get_absolute_url()), safe="")
     title = quote(article.title, safe="")
     links = [(name, pattern.format(url=url, title=title)) for name, pattern in SHARE_TARGETS]
     links.append(("E-Mail", f"mailto:?subject={title}&body={url}"))
-    return {"links": links}
+    return {"links": links, "top": top}
+
+
+def _publisher() -> dict:
+    home = settings.SITE_URL + "/"
+    return {
+        "@type": "Organization",
+        "@id": home + "#organization",
+        "name": settings.PUBLISHER_NAME,
+        "url": home,
+        "logo": {
+            "@type": "ImageObject",
+            "url": absolute(static(LOGO)),
+            "width": LOGO_SIZE,
+            "height": LOGO_SIZE,
+        },
+    }
+
+
+def _jsonld(*blocks: dict) -> SafeString:
+    """schema.org data as JSON-LD, escaped like ``json_script`` so text cannot end the script
+    element."""
+    texts = []
+    for data in blocks:
+        text = json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False)
+        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        texts.append((SafeString(text),))
+    return format_html_join("\n  ", '<script type="application/ld+json">{}</script>', texts)
+
+
+@register.simple_tag
+def site_jsonld() -> SafeString:
+    """The magazine and its publisher for search engines (home page), with the site search."""
+    home = settings.SITE_URL + "/"
+    search = settings.SITE_URL + reverse("articles:search") + "?q={search_term_string}"
+    return _jsonld(
+        {
+            "@context": "https://schema.org",
+            "@graph": [
+                {
+                    "@type": "WebSite",
+                    "@id": home + "#website",
+                    "name": settings.SITE_NAME,
+                    "url": home,
+                    "inLanguage": "de-DE",
+                    "publisher": {"@id": home + "#organization"},
+                    "potentialAction": {
+                        "@type": "SearchAction",
+                        "target": {"@type": "EntryPoint", "urlTemplate": search},
+                        "query-input": "required name=search_term_string",
+                    },
+                },
+                _publisher(),
+            ],
+        }
+    )
 
 
 @register.simple_tag
 def article_jsonld(article: Article) -> SafeString:
-    """schema.org Article as JSON-LD, escaped like ``json_script`` so text cannot end the
-    script element."""
+    """schema.org Article and the article's breadcrumb trail."""
     url = absolute(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
@@ -86,10 +171,21 @@ def article_jsonld(article: Article) -> SafeString:
             {"@type": "Person", "name": author.name, "url": absolute(author.get_absolute_url())}
             for author in article.authors.all()
         ],
-        "publisher": {"@type": "Organization", "name": settings.PUBLISHER_NAME},
+        "publisher": _publisher(),
     }
     if article.hero_image:
         data["image"] = absolute(article.hero_image.url)
-    text = json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return format_html('<script type="application/ld+json">{}</script>', SafeString(text))
+    trail = [
+        (_("Home"), settings.SITE_URL + "/"),
+        (article.category.name, absolute(article.category.get_absolute_url())),
+        (article.title, url),
+    ]
+    breadcrumb = {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": number, "name": name, "item": item}
+            for number, (name, item) in enumerate(trail, start=1)
+        ],
+    }
+    return _jsonld(data, breadcrumb)

@@ -7,13 +7,21 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image
 
 from articles.images import validate_image_upload
 from articles.models import Article, SlugRedirect
 from articles.services import article_save
 from articles.text import german_slugify, sanitize_body
 from karriere.pagecache import content_version
-from tests.articles.images import HTML, SVG, jpeg_bytes, upload
+from tests.articles.images import (
+    HTML,
+    SVG,
+    jpeg_bytes,
+    sideways_phone_photo_bytes,
+    transparent_logo_png_bytes,
+    upload,
+)
 from tests.factories import ArticleFactory, CategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -143,6 +151,40 @@ def test_small_hero_image_is_not_upscaled():
     article.hero_image.save("klein.jpg", ContentFile(jpeg_bytes(600, 400)), save=False)
     article_save(article=article)
     assert [item["width"] for item in article.hero_renditions["sources"]] == [400, 600]
+
+
+def _rendition(article: Article, width: int, ext: str = "jpg") -> Image.Image:
+    item = next(i for i in article.hero_renditions["sources"] if i["width"] == width)
+    with article.hero_image.storage.open(item[ext]) as file, Image.open(file) as image:
+        return image.convert("RGB")
+
+
+def _is_near(pixel: tuple, colour: tuple) -> bool:
+    return all(abs(a - b) < 40 for a, b in zip(pixel, colour, strict=True))
+
+
+def test_phone_photo_with_exif_rotation_comes_out_upright():
+    article = ArticleFactory(title="Bewerbungsfoto fürs Vorstellungsgespräch")
+    article.hero_image.save("handyfoto.jpg", ContentFile(sideways_phone_photo_bytes()), save=False)
+    article_save(article=article)
+    assert (article.hero_renditions["width"], article.hero_renditions["height"]) == (900, 1600)
+    for ext in ("jpg", "webp"):
+        image = _rendition(article, 400, ext)
+        assert image.size == (400, 711)
+        # Stored top (red) is on the right once turned clockwise, stored bottom on the left.
+        assert _is_near(image.getpixel((350, 355)), (255, 0, 0))
+        assert _is_near(image.getpixel((50, 355)), (0, 0, 255))
+
+
+def test_transparent_png_is_laid_on_white_not_black():
+    article = ArticleFactory(title="Logo der Weiterbildungsbörse")
+    article.hero_image.save("logo.png", ContentFile(transparent_logo_png_bytes()), save=False)
+    article_save(article=article)
+    for ext in ("jpg", "webp"):
+        image = _rendition(article, 800, ext)
+        assert image.size == (800, 400)
+        assert _is_near(image.getpixel((10, 10)), (255, 255, 255))
+        assert _is_near(image.getpixel((400, 200)), (200, 0, 0))
 
 
 def test_hero_image_needs_alt_text_unless_decorative():

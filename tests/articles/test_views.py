@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
+from urllib.parse import quote, urlsplit
 
 import pytest
 from django.core.files.base import ContentFile
@@ -231,6 +233,56 @@ def test_search_finds_published_articles_by_title_teaser_or_body(client):
     assert "2 Artikel gefunden" in html
 
 
+def found(client, query: str) -> list[str]:
+    html = html_of(client.get("/suche/", {"q": query}))
+    return sorted(re.findall(r'<h[23] class="card-title"><a href="[^"]+">([^<]+)</a>', html))
+
+
+def test_search_finds_the_articles_of_a_category_by_its_name(client):
+    bewerbung = CategoryFactory(name="Bewerbung", slug="bewerbung")
+    ArticleFactory(title="Lebenslauf mit Lücken", category=bewerbung, teaser="x", body="<p>y</p>")
+    ArticleFactory(title="Das Anschreiben", category=bewerbung, teaser="x", body="<p>y</p>")
+    ArticleFactory(title="Gehaltserhöhung", teaser="x", body="<p>y</p>")
+
+    assert found(client, "Bewerbung") == ["Das Anschreiben", "Lebenslauf mit Lücken"]
+
+
+def test_search_finds_articles_by_tag_name_as_their_tags_change(client):
+    article = ArticleFactory(title="Mehr Geld verlangen", teaser="x", body="<p>y</p>")
+    ArticleFactory(title="Überstunden", teaser="x", body="<p>y</p>", tags=["Arbeitszeit"])
+    assert found(client, "Gehaltsverhandlung") == []
+
+    article.tags.add("Gehaltsverhandlung")
+    assert found(client, "Gehaltsverhandlung") == ["Mehr Geld verlangen"]
+
+    article.tags.set(["Weiterbildungsmöglichkeiten"])
+    assert found(client, "Gehaltsverhandlung") == []
+    assert found(client, "Weiterbildungsmöglichkeiten") == ["Mehr Geld verlangen"]
+
+    article.tags.clear()
+    assert found(client, "Weiterbildungsmöglichkeiten") == []
+
+
+def test_search_follows_renamed_categories_and_renamed_or_deleted_tags(client):
+    article = ArticleFactory(
+        title="Chefin sein", teaser="x", body="<p>y</p>", tags=["Leitung"],
+        category=CategoryFactory(name="Karriere", slug="karriere"),
+    )  # fmt: skip
+    category, tag = article.category, article.tags.get()
+
+    category.name = "Führungsaufgaben"
+    category.save()
+    tag.name = "Mitarbeiterführung"
+    tag.save()
+
+    assert found(client, "Führungsaufgaben") == ["Chefin sein"]
+    assert found(client, "Mitarbeiterführung") == ["Chefin sein"]
+    assert found(client, "Leitung") == []
+
+    tag.delete()
+    assert found(client, "Mitarbeiterführung") == []
+
+
 def test_search_ranks_title_matches_first_on_postgresql(client, settings):
     if not settings.IS_POSTGRES:
         pytest.skip("ranking is PostgreSQL full-text search")
@@ -308,6 +360,79 @@ def test_category_feed_lists_only_that_category(client):
     assert client.get("/kategorie/nein/feed/").status_code == 404
 
 
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+MEDIA = "{http://search.yahoo.com/mrss/}"
+
+
+@pytest.fixture
+def article_with_hero():
+    article = ArticleFactory(
+        title="Überstunden: Was dein Arbeitgeber verlangen darf",
+        teaser="Kurz: nicht alles.",
+        body='<p>Der ganze Text über Überstunden.</p><p><img src="/media/uploads/tabelle.png"'
+        ' alt="Tabelle"> <a href="/artikel/arbeitszeitgesetz/">Arbeitszeitgesetz</a></p>',
+        hero_alt="Leeres Büro am Abend",
+    )
+    article.hero_image.save("buero.jpg", ContentFile(jpeg_bytes(1600, 900)), save=False)
+    article_save(article=article)
+    return article
+
+
+def test_rss_feed_carries_the_full_article_and_its_hero_image(client, settings, article_with_hero):
+    item = ET.fromstring(client.get("/feed/").content).find("./channel/item")
+
+    assert item.findtext("description") == "Kurz: nicht alles."
+    content = item.findtext(f"{CONTENT}encoded")
+    assert "<p>Der ganze Text über Überstunden.</p>" in content
+    assert f'src="{settings.SITE_URL}/media/uploads/tabelle.png"' in content
+    assert f'href="{settings.SITE_URL}/artikel/arbeitszeitgesetz/"' in content
+    image = item.find(f"{MEDIA}content")
+    assert image.get("url").startswith(settings.SITE_URL + "/media/articles/")
+    assert image.get("url").endswith("-1200.jpg")
+    assert (image.get("medium"), image.get("width"), image.get("height")) == (
+        "image",
+        "1200",
+        "675",
+    )
+
+
+def test_atom_feed_carries_the_full_article_and_its_hero_image(client, settings, article_with_hero):
+    entry = ET.fromstring(client.get("/feed/atom/").content).find(f"{ATOM}entry")
+
+    content = entry.find(f"{ATOM}content")
+    assert content.get("type") == "html"
+    assert "<p>Der ganze Text über Überstunden.</p>" in content.text
+    assert entry.find(f"{MEDIA}content").get("url").endswith("-1200.jpg")
+
+
+def test_feed_entry_id_survives_a_slug_change(client, settings):
+    article = ArticleFactory(title="Kündigungsfrist berechnen", slug="kuendigungsfrist")
+    rss_guid = ET.fromstring(client.get("/feed/").content).find("./channel/item/guid")
+    atom_id = ET.fromstring(client.get("/feed/atom/").content).findtext(f"{ATOM}entry/{ATOM}id")
+
+    article.slug = "kuendigungsfrist-richtig-berechnen"
+    article_save(article=article)
+
+    assert rss_guid.get("isPermaLink") == "false"
+    assert rss_guid.text == atom_id
+    assert rss_guid.text.startswith(f"tag:{urlsplit(settings.SITE_URL).hostname},")
+    assert "kuendigungsfrist" not in rss_guid.text
+    again = ET.fromstring(client.get("/feed/").content).find("./channel/item")
+    assert again.findtext("link").endswith("/artikel/kuendigungsfrist-richtig-berechnen/")
+    assert again.findtext("guid") == rss_guid.text
+
+
+@pytest.mark.parametrize("path", ["/feed/", "/feed/atom/", "/kategorie/gehalt-verguetung/feed/"])
+def test_feeds_point_their_self_link_at_site_url(client, settings, path):
+    ArticleFactory(category=CategoryFactory(name="Gehalt & Vergütung", slug="gehalt-verguetung"))
+    root = ET.fromstring(client.get(path).content)
+
+    links = root.iter(f"{ATOM}link")
+    assert [link.get("href") for link in links if link.get("rel") == "self"] == [
+        settings.SITE_URL + path
+    ]
+
+
 def sitemap_urls(client, settings) -> dict:
     """Every <url> of every sitemap the index at /sitemap.xml lists, by location."""
     index = ET.fromstring(client.get("/sitemap.xml").content)
@@ -371,3 +496,112 @@ def test_shareable_preview_link_works_until_it_expires(client, settings):
     with time_machine.travel(later):
         assert client.get(url).status_code == 404
     assert client.get(f"/vorschau/{article.pk}:falsch/").status_code == 404
+
+
+def test_teilen_with_whatsapp_is_offered_at_the_top_and_after_the_body(client, settings):
+    article = ArticleFactory(
+        title="Kündigung & Abfindung: Was dir zusteht", body="<p>Der Artikeltext.</p>"
+    )
+    html = html_of(client.get(article.get_absolute_url()))
+    whatsapp = (
+        "https://wa.me/?text=K%C3%BCndigung%20%26%20Abfindung%3A%20Was%20dir%20zusteht%20"
+        + quote(settings.SITE_URL + article.get_absolute_url(), safe="")
+    )
+    body = html.index("Der Artikeltext.")
+
+    assert html.count("<p>Teilen:</p>") == 2
+    assert html.index("<p>Teilen:</p>") < body
+    assert html.count(f'href="{whatsapp}"') == 2
+    assert html.index(f'href="{whatsapp}"') < body
+
+
+def json_ld_blocks(html: str) -> list[dict]:
+    parts = html.split('<script type="application/ld+json">')[1:]
+    return [json.loads(part.split("</script>")[0]) for part in parts]
+
+
+def meta(html: str, name: str) -> str | None:
+    found = re.search(rf'<meta (?:property|name)="{re.escape(name)}" content="([^"]*)">', html)
+    return found.group(1) if found else None
+
+
+def test_home_has_canonical_open_graph_and_website_and_organization_json_ld(client, settings):
+    ArticleFactory.create_batch(13)
+    html = html_of(client.get("/"))
+    home = settings.SITE_URL + "/"
+
+    assert f'<link rel="canonical" href="{home}">' in html
+    assert meta(html, "og:url") == home
+    assert meta(html, "og:type") == "website"
+    assert meta(html, "og:image") == settings.SITE_URL + "/static/icons/icon-512.png"
+    assert (meta(html, "og:image:width"), meta(html, "og:image:height")) == ("512", "512")
+    assert meta(html, "og:image:alt") == meta(html, "twitter:image:alt") == settings.SITE_NAME
+    graph = {item["@type"]: item for item in json_ld_blocks(html)[0]["@graph"]}
+    assert graph["WebSite"]["url"] == home
+    assert graph["WebSite"]["publisher"] == {"@id": graph["Organization"]["@id"]}
+    assert graph["Organization"]["name"] == settings.PUBLISHER_NAME
+    assert graph["Organization"]["logo"]["url"].endswith("/static/icons/icon-512.png")
+    second_page = html_of(client.get("/?seite=2"))
+    assert f'<link rel="canonical" href="{home}?seite=2">' in second_page
+
+
+def test_tag_page_has_canonical_and_open_graph(client, settings):
+    ArticleFactory(title="Wie du die Gehaltserhöhung verhandelst", tags=["Gehaltsverhandlung"])
+    html = html_of(client.get("/thema/gehaltsverhandlung/"))
+    url = settings.SITE_URL + "/thema/gehaltsverhandlung/"
+
+    assert f'<link rel="canonical" href="{url}">' in html
+    assert meta(html, "og:url") == url
+    assert meta(html, "og:title") == "Thema: Gehaltsverhandlung"
+    assert (
+        meta(html, "og:description")
+        == "Artikel zum Thema Gehaltsverhandlung: Tipps und Hintergründe."
+    )
+
+
+def test_shared_article_shows_its_hero_image_with_size_and_alt_text(client, settings):
+    article = ArticleFactory(hero_alt="Bewerberin im Vorstellungsgespräch")
+    article.hero_image.save("bild.jpg", ContentFile(jpeg_bytes(1600, 900)), save=False)
+    article_save(article=article)
+    html = html_of(client.get(article.get_absolute_url()))
+
+    image = meta(html, "og:image")
+    assert image.startswith(settings.SITE_URL + "/media/articles/") and image.endswith("-1200.jpg")
+    assert meta(html, "twitter:image") == image
+    assert (meta(html, "og:image:width"), meta(html, "og:image:height")) == ("1200", "675")
+    assert meta(html, "og:image:alt") == "Bewerberin im Vorstellungsgespräch"
+    assert meta(html, "twitter:image:alt") == "Bewerberin im Vorstellungsgespräch"
+    assert meta(html, "twitter:card") == "summary_large_image"
+
+
+def test_article_json_ld_names_the_publisher_with_logo_and_a_breadcrumb_trail(client, settings):
+    category = CategoryFactory(name="Weiterbildung & Studium", slug="weiterbildung-studium")
+    article = ArticleFactory(title="Weiterbildungsmöglichkeiten für Ältere", category=category)
+    html = html_of(client.get(article.get_absolute_url()))
+    article_data, breadcrumb = json_ld_blocks(html)
+
+    publisher = article_data["publisher"]
+    assert publisher["url"] == settings.SITE_URL + "/"
+    assert publisher["logo"]["url"] == settings.SITE_URL + "/static/icons/icon-512.png"
+    assert breadcrumb["@type"] == "BreadcrumbList"
+    assert [
+        (item["position"], item["name"], item["item"]) for item in breadcrumb["itemListElement"]
+    ] == [
+        (1, "Startseite", settings.SITE_URL + "/"),
+        (2, "Weiterbildung & Studium", settings.SITE_URL + "/kategorie/weiterbildung-studium/"),
+        (
+            3,
+            "Weiterbildungsmöglichkeiten für Ältere",
+            settings.SITE_URL + article.get_absolute_url(),
+        ),
+    ]
+
+
+def test_article_page_links_the_atom_and_its_category_feed_in_the_head(client):
+    article = ArticleFactory(category=CategoryFactory(name="Führung", slug="fuehrung"))
+    html = html_of(client.get(article.get_absolute_url()))
+    head = html.split("</head>")[0]
+
+    assert '<link rel="alternate" type="application/atom+xml"' in head
+    assert 'href="/feed/atom/"' in head
+    assert 'title="Führung – Karriere-Magazin" href="/kategorie/fuehrung/feed/"' in head

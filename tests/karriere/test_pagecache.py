@@ -311,9 +311,9 @@ def test_comment_form_on_a_cached_article_page_accepts_the_readers_token(
     assert "Bitte" in response.content.decode()
 
 
-def test_a_scheduled_article_reaches_cached_pages_when_its_time_comes(client, settings, clock):
-    # The in-process cache follows the test's clock; Redis would expire entries in real time.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+def test_a_scheduled_article_reaches_cached_pages_when_its_time_comes(
+    client, settings, clock, clock_cache
+):
     settings.PAGECACHE_TIMEOUT = 300
     ArticleFactory(title="Schon da")
     ArticleFactory(title="Geplant für gleich", published_at=timezone.now() + timedelta(seconds=90))

@@ -325,8 +325,9 @@ PAGE_MATRIX = {
     "issue preview": {"Redaktion", "Newsletter", "superuser"},
     "issue test send": {"Redaktion", "Newsletter", "superuser"},
     "issue send confirmation": {"Newsletter", "superuser"},
-    "article versions": {"Redaktion", "Moderation", "superuser"},
-    "own article versions": {"Redaktion", "Autor", "Moderation", "superuser"},
+    # Newsletter views every article (to pick them for an issue), so it reads their versions.
+    "article versions": {"Redaktion", "Moderation", "Newsletter", "superuser"},
+    "own article versions": {"Redaktion", "Autor", "Moderation", "Newsletter", "superuser"},
     "article trash": {"Redaktion", "superuser"},
     "comment reply page": {"Moderation", "superuser"},
 }

@@ -24,6 +24,8 @@ def run(*args: str, **env: str) -> subprocess.CompletedProcess:
     """Run Python in a fresh process with only the given settings variables."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     clean.pop("REDIS_URL", None)
+    clean.pop("SITE_URL", None)
+    clean.pop("PORT", None)
     clean.pop("EMAIL_HOST", None)
     return subprocess.run(
         [sys.executable, *args],
@@ -57,6 +59,29 @@ def test_defaults_run_locally_with_sqlite_debug_and_console_mail():
     assert "LocMemCache" in values["CACHES"]["default"]["BACKEND"]
     assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
     assert values["LANGUAGE_CODE"] == "de"
+
+
+ABSOLUTE_LINKS = (
+    "import django; django.setup(); "
+    "from articles.templatetags.article_tags import absolute; "
+    "from newsletter.mail import confirm_url; "
+    "print(absolute('/artikel/gehaltserhoehung-verhandeln/')); print(confirm_url('abc'))"
+)
+
+
+def test_port_of_make_run_is_where_absolute_links_point():
+    result = run_python(ABSOLUTE_LINKS, PORT="8080")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "http://127.0.0.1:8080/artikel/gehaltserhoehung-verhandeln/",
+        "http://127.0.0.1:8080/newsletter/bestaetigen/abc/",
+    ]
+    assert read_settings("SITE_URL")["SITE_URL"] == "http://127.0.0.1:8000"
+
+
+def test_explicit_site_url_wins_over_port():
+    values = read_settings("SITE_URL", PORT="8080", SITE_URL="https://karriere.example/")
+    assert values["SITE_URL"] == "https://karriere.example"
 
 
 def test_database_url_selects_postgresql_with_persistent_checked_connections():
@@ -114,3 +139,12 @@ def test_production_settings_pass_check_deploy_without_warnings():
 def test_postgresql_connections_switch_jit_compilation_off():
     values = read_settings("DATABASES", DATABASE_URL="postgres://postgres@127.0.0.1:5432/magazin")
     assert values["DATABASES"]["default"]["OPTIONS"]["options"] == "-c jit=off"
+
+
+@pytest.mark.skipif(not (ROOT / ".git").exists(), reason="not a git checkout")
+def test_sqlite_wal_and_shared_memory_files_are_not_committed():
+    names = ["db.sqlite3", "db.sqlite3-wal", "db.sqlite3-shm"]
+    result = subprocess.run(
+        ["git", "check-ignore", *names], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.stdout.split() == names

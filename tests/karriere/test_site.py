@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+import io
 import json
+import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.db import DatabaseError, connection
 from django.utils import timezone
+from PIL import Image
 
 from articles.models import Article, Author, Category, Tag
 from comments.models import Comment
@@ -50,8 +55,9 @@ def test_home_page_is_german_with_skip_link_navigation_and_footer(client):
     assert "Impressum" in html and "Datenschutz" in html
 
 
-def test_pages_load_nothing_from_third_party_hosts(client):
-    html = client.get("/").content.decode()
+def test_pages_load_nothing_from_third_party_hosts(client, settings):
+    # Absolute links to our own site (canonical) are no third party.
+    html = client.get("/").content.decode().replace(f'href="{settings.SITE_URL}/', 'href="/')
     for marker in ("https://", "http://", "//fonts.", "//cdn"):
         assert f'src="{marker}' not in html
         assert f'href="{marker}' not in html.replace('href="https://karriere', "")
@@ -146,6 +152,35 @@ def test_ensure_superuser_refuses_the_default_account_in_production(settings, mo
     monkeypatch.delenv("DJANGO_SUPERUSER_PASSWORD", raising=False)
     with pytest.raises(CommandError, match="DJANGO_SUPERUSER_USERNAME"):
         call_command("ensure_superuser", verbosity=0)
+
+
+def _streamed(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_favicon_and_touch_icon_are_served_at_the_site_root(client):
+    favicon = client.get("/favicon.ico")
+
+    assert favicon.status_code == 200
+    with Image.open(io.BytesIO(_streamed(favicon))) as icon:
+        assert icon.format == "ICO"
+        assert (32, 32) in icon.info["sizes"]
+    # iOS asks for both names even without a <link>.
+    for name in ("apple-touch-icon.png", "apple-touch-icon-precomposed.png"):
+        touch = client.get(f"/{name}")
+        assert touch.status_code == 200
+        with Image.open(io.BytesIO(_streamed(touch))) as icon:
+            assert (icon.format, icon.size) == ("PNG", (180, 180))
+
+
+def test_every_page_links_the_icons(client):
+    html = client.get("/").content.decode()
+
+    assert '<link rel="icon" href="/favicon.ico" sizes="48x48">' in html
+    assert '<link rel="apple-touch-icon" href="/apple-touch-icon.png">' in html
+    svg = re.search(r'<link rel="icon" href="/static/([^"]+)" type="image/svg\+xml">', html)
+    assert svg
+    assert Path(finders.find(svg.group(1))).read_text().startswith("<svg")
 
 
 def test_time_elements_carry_no_microseconds():
