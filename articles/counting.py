@@ -20,6 +20,7 @@ transaction.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections import Counter
@@ -41,6 +42,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from articles.models import Article, ArticleViewDay
+
+logger = logging.getLogger(__name__)
 
 # What count-view.js sends: a CORS-safelisted content type (sendBeacon cannot set headers)
 # and a fixed body, so stray POSTs, forms and link checkers do not count.
@@ -269,15 +272,21 @@ class RedisStore:
     LOCK = "views:flush-lock"
 
     def __init__(self, url: str):
-        self.client = redis.Redis.from_url(url)
+        self.client = redis.Redis.from_url(url, **settings.REDIS_CLIENT_OPTIONS)
         self._record = self.client.register_script(_RECORD_LUA)
         self._take = self.client.register_script(_TAKE_LUA)
 
     def record(self, *, article_id: int, day: date, seen_key: str, earlier_keys: list[str]) -> bool:
-        counted = self._record(
-            keys=[self.PENDING, seen_key, *earlier_keys],
-            args=[settings.VIEW_COUNT_DEDUPE_SECONDS, f"{article_id}:{day.isoformat()}"],
-        )
+        try:
+            counted = self._record(
+                keys=[self.PENDING, seen_key, *earlier_keys],
+                args=[settings.VIEW_COUNT_DEDUPE_SECONDS, f"{article_id}:{day.isoformat()}"],
+            )
+        except (redis.ConnectionError, redis.TimeoutError) as error:
+            # Dropped, not written to the database: without the dedupe keys every reload would
+            # count, and a viral article would hit its row with a write per view.
+            logger.warning("View counter Redis unreachable, view not counted: %s", error)
+            return False
         return counted == 1
 
     def flush(self) -> int:

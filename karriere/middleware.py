@@ -1,10 +1,13 @@
-"""Response headers that Django's SecurityMiddleware does not set."""
+"""Response headers that Django's SecurityMiddleware does not set, and the maintenance page
+for views that fail because the database is away."""
 
 from __future__ import annotations
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from csp.utils import default_config
 from django.conf import settings
+
+from karriere.views import DATABASE_UNAVAILABLE, database_unavailable
 
 
 def is_editor_path(path: str) -> bool:
@@ -48,3 +51,20 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that cannot reach the database answers 503 with the maintenance page and
+    Retry-After instead of the 500 page. Pages in the page cache never get here: serving them
+    needs no database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_UNAVAILABLE):
+            return database_unavailable(request, exception)
+        return None

@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A view whose database is away answers 503 "Wartung" instead of 500.
+    "karriere.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -154,13 +156,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set, else per-process memory (fine for one process).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+# Short socket timeouts for every Redis client (cache and view counters): a Redis that hangs
+# must cost a request a moment, not a worker (README, "When Redis or the database is down").
+REDIS_CLIENT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's backend, reusing its Redis client (karriere/cache.py).
+            # Django's backend, reusing its Redis client and failing soft (karriere/cache.py).
             "BACKEND": "karriere.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "karriere"),
+            "OPTIONS": REDIS_CLIENT_OPTIONS,
         }
     }
 else:
