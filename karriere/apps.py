@@ -17,8 +17,8 @@ class KarriereConfig(AppConfig):
     verbose_name = "Karriere"
 
     def ready(self):
-        # Django sends post_migrate once per app with models; this app has none, so listen to
-        # auth's signal: once per migrate (and per flush, which empties the groups table too).
+        # Django sends post_migrate once per app with models; listen to auth's signal only:
+        # once per migrate (and per flush, which empties the groups table too).
         post_migrate.connect(
             _sync_roles_after_migrate,
             sender=self.apps.get_app_config("auth"),
