@@ -422,6 +422,9 @@ VIEW_COUNT_REDIS_URL = os.environ.get("VIEW_COUNT_REDIS_URL", "").strip() or RED
 VIEW_COUNT_DEDUPE_SECONDS = env_int("VIEW_COUNT_DEDUPE_SECONDS", 24 * 60 * 60)
 # How often the scheduler enqueues the flush from Redis to the database (10-60 s).
 VIEW_COUNT_FLUSH_SECONDS = env_int("VIEW_COUNT_FLUSH_SECONDS", 30)
+# The flush lock is a lease of this many seconds that the flusher renews as it writes: a
+# flusher that dies holds up the next flush at most this long.
+VIEW_COUNT_FLUSH_LEASE_SECONDS = env_int("VIEW_COUNT_FLUSH_LEASE_SECONDS", 30)
 # "Top-Artikel": the recent list covers this many days; both lists are cached this long.
 VIEW_COUNT_TOP_DAYS = env_int("VIEW_COUNT_TOP_DAYS", 30)
 VIEW_COUNT_TOP_CACHE_SECONDS = env_int("VIEW_COUNT_TOP_CACHE_SECONDS", 300)

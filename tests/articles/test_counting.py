@@ -14,6 +14,7 @@ from django.db.backends.utils import CursorWrapper
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from redis.exceptions import LockNotOwnedError
 
 from articles import counting
 from articles.models import Article, ArticleViewDay
@@ -21,6 +22,7 @@ from articles.tasks import flush_view_counts
 from tests.factories import ArticleFactory
 
 BERLIN = ZoneInfo("Europe/Berlin")
+LOCK = counting.RedisStore.LOCK
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
 
@@ -377,6 +379,90 @@ def test_a_flush_that_dies_after_its_commit_does_not_count_twice(client, redis_s
 
     assert views_after_flush(article) == 1
     assert not redis_store.client.exists(redis_store.PROCESSING)
+
+
+def _during_view_day_writes(monkeypatch, action):
+    """Run ``action(n)`` before the n-th upsert of daily views (n = 1, 2, ...)."""
+    real_execute = CursorWrapper.execute
+    writes = []
+
+    def execute(self, sql, params=None):
+        if ArticleViewDay._meta.db_table in sql and sql.lstrip().upper().startswith("INSERT"):
+            writes.append(sql)
+            action(len(writes))
+        return real_execute(self, sql, params)
+
+    monkeypatch.setattr(CursorWrapper, "execute", execute)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_holds_its_lock_as_a_short_lease_that_a_killed_flusher_cannot_keep(
+    client, redis_store, settings, monkeypatch
+):
+    # Whatever the flusher holds while it writes is what a flusher killed at that moment
+    # leaves behind: it must run out within the lease, so the next flush comes within a minute.
+    settings.VIEW_COUNT_FLUSH_LEASE_SECONDS = 30
+    article = ArticleFactory()
+    beacon(client, article)
+    seen_ttl = []
+
+    with monkeypatch.context() as patched:
+        _during_view_day_writes(patched, lambda n: seen_ttl.append(redis_store.client.pttl(LOCK)))
+        assert views_after_flush(article) == 1
+
+    assert len(seen_ttl) == 1
+    assert 0 < seen_ttl[0] <= 30_000
+    assert not redis_store.client.exists(LOCK)  # released after the flush
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_flusher_renews_its_lease_while_it_writes(client, redis_store, monkeypatch):
+    monkeypatch.setattr(counting, "BATCH_ROWS", 1)  # one statement per article
+    articles = [ArticleFactory() for _ in range(3)]
+    for article in articles:
+        beacon(client, article)
+    seen_ttl = {}
+
+    def watch(n):
+        if n == 1:
+            redis_store.client.pexpire(LOCK, 2_000)  # the lease is nearly used up
+        seen_ttl[n] = redis_store.client.pttl(LOCK)
+
+    with monkeypatch.context() as patched:
+        _during_view_day_writes(patched, watch)
+        call_command("flush_view_counts", verbosity=0)
+
+    assert seen_ttl[1] <= 2_000
+    assert seen_ttl[2] > 2_000  # renewed after the first statement
+    for article in articles:
+        article.refresh_from_db()
+        assert article.view_count == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flusher_that_lost_its_lease_rolls_back_and_loses_nothing(
+    client, redis_store, monkeypatch
+):
+    monkeypatch.setattr(counting, "BATCH_ROWS", 1)
+    articles = [ArticleFactory() for _ in range(2)]
+    for article in articles:
+        beacon(client, article)
+
+    def lease_runs_out(n):
+        if n == 1:
+            # The flusher stalled past its lease and another flusher took the lock.
+            redis_store.client.set(LOCK, b"another-flusher")
+
+    with monkeypatch.context() as patched:
+        _during_view_day_writes(patched, lease_runs_out)
+        with pytest.raises(LockNotOwnedError):
+            call_command("flush_view_counts", verbosity=0)
+    assert redis_store.client.get(LOCK) == b"another-flusher"  # not freed by the loser
+    assert [views_after_flush(article) for article in articles] == [0, 0]
+
+    redis_store.client.delete(LOCK)  # the other flusher's lease ends
+    assert [views_after_flush(article) for article in articles] == [1, 1]
+    assert [views_after_flush(article) for article in articles] == [1, 1]
 
 
 def _beacon_from_own_visitor(article: Article, visitor: int) -> int:
