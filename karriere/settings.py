@@ -142,9 +142,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite for a threaded server and a worker writing at once, without "database is locked":
+    # WAL (readers never block the writer), IMMEDIATE transactions (a transaction takes the
+    # write lock when it begins, so it waits for it instead of failing when it later upgrades),
+    # and a generous busy timeout (a writer queues for the lock under load). synchronous=NORMAL
+    # is WAL's recommended level: no corruption, only the last commits may be lost on power loss.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        # WAL lets the worker and the web server write without "database is locked".
-        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 30),
+        }
     )
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if IS_POSTGRES:

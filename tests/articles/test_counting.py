@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -490,4 +492,44 @@ def test_200_concurrent_visitors_count_exactly_200_and_their_repeats_nothing(sto
 
     assert _send_concurrently(article, range(200)) == [204] * 200
     assert views_after_flush(article) == 200
+    assert daily_views(article) == {timezone.localdate(): 200}
+
+
+def _beacon_over_http(url: str, visitor: int) -> int:
+    request = urllib.request.Request(
+        url,
+        data=b"view",
+        method="POST",
+        headers={
+            "Content-Type": "text/plain",
+            "User-Agent": f"{BROWSER} Leser/{visitor}",  # a visitor of their own
+            "Sec-Fetch-Site": "same-origin",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError as error:  # refused or reset: a lost view
+        return repr(error)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_200_concurrent_beacons_through_the_threaded_server_count_exactly_200(
+    live_server, settings
+):
+    # The embedded default as `make run` serves it: a threaded WSGI server (runserver's
+    # class), one database connection per request thread, SQLite in the SQLite run.
+    settings.VIEW_COUNT_REDIS_URL = ""
+    article = ArticleFactory(title="Überstunden richtig abrechnen")
+    url = live_server.url + reverse("articles:count_view", args=[article.pk])
+
+    for _round in range(2):  # the second round: the same visitors again, counting nothing
+        with ThreadPoolExecutor(max_workers=32) as pool:
+            statuses = list(pool.map(lambda visitor: _beacon_over_http(url, visitor), range(200)))
+        assert statuses == [204] * 200
+        article.refresh_from_db()
+        assert article.view_count == 200
+
     assert daily_views(article) == {timezone.localdate(): 200}
