@@ -24,7 +24,7 @@ from articles.images import validate_image_upload
 
 def _refuse(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
     func_num = request.GET.get("CKEditorFuncNum", "")
-    if func_num.isdigit():
+    if func_num.isascii() and func_num.isdecimal():
         # The file-browser dialog expects this callback page (CKEditor 4's protocol).
         text = json.dumps(message).replace("<", "\\u003c")
         return HttpResponse(

@@ -5,7 +5,7 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -77,7 +77,8 @@ class CommentAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if obj.status == Comment.Status.APPROVED:
-            bump_content_version()
+            # After the commit, as the services do: a page rendered before it is stale.
+            transaction.on_commit(bump_content_version)
 
     def delete_model(self, request, obj):
         services.comment_delete(comment=obj)

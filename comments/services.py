@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext, gettext_lazy
@@ -29,6 +30,12 @@ class CommentRejected(Exception):
 
     status_code: int
     message: str
+    # Seconds after which sending again may succeed (the HTTP Retry-After), if known.
+    retry_after: int | None = None
+
+    def __init__(self, *, retry_after: int | None = None):
+        super().__init__()
+        self.retry_after = retry_after
 
 
 class CommentsClosed(CommentRejected):
@@ -119,12 +126,15 @@ def comment_submit(
     if not comments_open(article):
         raise CommentsClosed
     if not exempt_from_flood_control:
-        since = timezone.now() - timedelta(seconds=settings.COMMENTS_FLOOD_SECONDS)
-        recent = Comment.objects.filter(created_at__gt=since)
-        if recent.filter(email=email).exists() or (
-            ip_address and recent.filter(ip_address=ip_address).exists()
-        ):
-            raise CommentFlood
+        now = timezone.now()
+        recent = Comment.objects.filter(
+            created_at__gt=now - timedelta(seconds=settings.COMMENTS_FLOOD_SECONDS)
+        )
+        same_sender = Q(email=email) | Q(ip_address=ip_address) if ip_address else Q(email=email)
+        last = recent.filter(same_sender).aggregate(last=Max("created_at"))["last"]
+        if last is not None:
+            wait = settings.COMMENTS_FLOOD_SECONDS - (now - last).total_seconds()
+            raise CommentFlood(retry_after=max(1, math.ceil(wait)))
     if Comment.objects.filter(
         article=article, email=email, text_fingerprint=text_fingerprint(text)
     ).exists():

@@ -98,6 +98,8 @@ MIDDLEWARE = [
     # Outside the flatpage fallback so flatpages get the headers too (see "Security" below).
     "karriere.middleware.ContentSecurityPolicyMiddleware",
     "karriere.middleware.PermissionsPolicyMiddleware",
+    # TRACE refused, NUL bytes out, non-UTF-8 form data refused: before anything reads input.
+    "karriere.middleware.InputEdgeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -306,8 +308,9 @@ PERMISSIONS_POLICY = {
 }
 
 # Admin login throttling (django-axes, karriere/security.py): after AXES_FAILURE_LIMIT failed
-# logins from one client IP, or for one username, logins from that IP / for that user are
-# refused for LOGIN_COOLOFF_MINUTES.
+# logins from one client IP, or for one username from one client IP, logins from that IP / for
+# that user from that IP are refused for LOGIN_COOLOFF_MINUTES. Never per username alone: then
+# anyone who knows an editor's login name could lock them out from everywhere.
 AUTHENTICATION_BACKENDS = [
     "karriere.security.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -315,7 +318,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_COOLOFF_MINUTES = env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15)
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "karriere.net.client_ip"
 AXES_LOCKOUT_CALLABLE = "karriere.security.lockout_response"
 AXES_COOLOFF_MESSAGE = _("Too many failed login attempts. Please try again later.")
@@ -446,20 +449,6 @@ PAGECACHE_TIMEOUT = env_int("PAGECACHE_TIMEOUT", 300)
 # Readers with one of these cookies get a fresh page: a pending Django message, and their own
 # comment awaiting moderation (comments/views.py: PENDING_COOKIE).
 PAGECACHE_BYPASS_COOKIES = ["messages", "karriere_eigene_kommentare"]
-# Query parameters no page reads (campaign and click ids): left out of the cache key.
-PAGECACHE_IGNORED_QUERY_PARAMS = [
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "utm_id",
-    "fbclid",
-    "gclid",
-    "msclkid",
-    "mc_cid",
-    "mc_eid",
-]
 
 # --- periodic jobs ------------------------------------------------------------------------
 # `manage.py run_periodic_jobs` enqueues these tasks for the worker (name: task, seconds).

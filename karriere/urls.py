@@ -11,6 +11,7 @@ admin.site.site_header = format_lazy("{} – {}", settings.SITE_NAME, _("Editori
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = _("Administration")
 
+handler400 = "karriere.views.bad_request"
 handler500 = "karriere.views.server_error"
 
 urlpatterns = [

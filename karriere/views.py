@@ -7,12 +7,12 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.template.loader import render_to_string
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ MAINTENANCE_RETRY_AFTER_SECONDS = 30
 def database_unavailable(request: HttpRequest, error: Exception) -> HttpResponse:
     """German 503 "Wartung / gleich wieder da" with Retry-After; needs no database."""
     logger.error("Database unavailable for %s: %s", request.path, error)
-    response = HttpResponse(render_to_string("503.html"), status=503)
+    response = HttpResponse(loader.render_to_string("503.html"), status=503)
     response["Retry-After"] = str(MAINTENANCE_RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response
@@ -40,7 +40,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return defaults.server_error(request)
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """The state of each dependency, and overall: "ok"; "degraded" (200: pages still render,
@@ -93,3 +93,13 @@ def _redis_status(url: str) -> str:
     finally:
         client.close()
     return OK
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponseBadRequest:
+    """The German 400 page (oversized body, too many fields, bad Host, form data not in UTF-8).
+
+    Unlike Django's handler this one does not run the CSRF middleware again: on a body Django
+    could not read, that would fail a second time and turn the 400 into an empty 500. The page
+    needs no request (the Host may be the bad input), so it renders without one.
+    """
+    return HttpResponseBadRequest(loader.get_template("400.html").render())

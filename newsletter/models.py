@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -51,8 +51,9 @@ class ConsentText(models.Model):
             latest = ConsentText.objects.aggregate(models.Max("version"))["version__max"]
             self.version = (latest or 0) + 1
         super().save(*args, **kwargs)
-        # The signup box sits on cached pages; they must show the new wording at once.
-        bump_content_version()
+        # The signup box sits on cached pages; they must show the new wording once it is
+        # committed (a page rendered before the commit would be cached as the new version).
+        transaction.on_commit(bump_content_version, using=kwargs.get("using"))
 
     def delete(self, *args, **kwargs):
         if self.is_used:
@@ -128,8 +129,9 @@ class Subscriber(models.Model):
 
 
 class ConsentEventQuerySet(models.QuerySet):
-    # Evidence is append-only: bulk edits and deletes are refused. Erasing a subscriber still
-    # removes its events, because Django's deletion collector bypasses these methods.
+    # Evidence is append-only: bulk edits and deletes are refused here and, for every other way
+    # in (raw SQL, _base_manager), by database triggers (newsletter/evidence.py). Erasing a
+    # subscriber removes its events through the deletion collector inside evidence_erasure().
     def update(self, **kwargs):
         raise ImmutableRecordError("Consent events cannot be changed.")
 

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from newsletter import mail, tasks, tokens
+from newsletter.evidence import evidence_erasure
 from newsletter.models import (
     ConsentEvent,
     ConsentText,
@@ -250,7 +251,8 @@ def subscriber_erase(*, subscriber: Subscriber, actor: str) -> None:
         address_hash=address_hash,
         actor=actor[:150],
     )
-    subscriber.delete()
+    with evidence_erasure():
+        subscriber.delete()
 
 
 @transaction.atomic
@@ -266,7 +268,9 @@ def subscribers_purge_unconfirmed(*, now: datetime | None = None) -> int:
     stale.filter(confirmed_at__isnull=False).update(
         status=Subscriber.Status.UNSUBSCRIBED, confirm_token_hash=None
     )
-    _, deleted = stale.filter(confirmed_at__isnull=True).delete()
+    # Signups never confirmed: their request and mail events go with them (storage limitation).
+    with evidence_erasure():
+        _, deleted = stale.filter(confirmed_at__isnull=True).delete()
     IpThrottle.objects.filter(window_start__lt=now - MAX_BACKOFF).filter(
         Q(blocked_until__isnull=True) | Q(blocked_until__lt=now - MAX_BACKOFF)
     ).delete()

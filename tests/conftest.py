@@ -22,6 +22,31 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.db")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_may_erase_consent_evidence():
+    """Transactional tests (live server, real workers) end with a flush. On SQLite that is a
+    DELETE, which the consent-evidence trigger refuses outside the erasure path (PostgreSQL
+    truncates, which no row trigger sees): the flush is an erasure of everything."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    DatabaseOperations = type(connection.ops)
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        self.connection.consent_evidence_erasure = True
+        try:
+            original(self, sql_list)
+        finally:
+            self.connection.consent_evidence_erasure = False
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    DatabaseOperations.execute_sql_flush = original
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     # Fast hashing, plain static files (no manifest needed), uploads in a throwaway folder.
@@ -33,9 +58,27 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SECURE_SSL_REDIRECT = False
     # Saving content invalidates cached pages when the transaction commits, which a test's
-    # transaction never does: the page cache is on only where a test turns it on
-    # (tests/karriere/test_pagecache.py).
+    # transaction never does: the page cache is on only where a test turns it on (the
+    # `page_cache` fixture, tests/karriere/test_pagecache.py).
     settings.PAGECACHE_ENABLED = False
+
+
+@pytest.fixture
+def page_cache(settings, django_capture_on_commit_callbacks):
+    """The page cache switched on, as in production, and ``page_cache.commit()``: a context in
+    which on-commit work (the content-version bump) runs, as when the transaction commits.
+
+    A test of anything readers see on cached pages must use it: with the cache off (the test
+    default) such a test passes whatever the invalidation does.
+    """
+    settings.PAGECACHE_ENABLED = True
+
+    class PageCache:
+        @staticmethod
+        def commit():
+            return django_capture_on_commit_callbacks(execute=True)
+
+    return PageCache()
 
 
 @pytest.fixture(autouse=True)

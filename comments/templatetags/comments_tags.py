@@ -56,7 +56,9 @@ def _reply_target(request, comments: list[Comment]) -> Comment | None:
     # `?antwort=<id>` preselects a reply (works without JavaScript); only approved
     # top-level comments can be answered.
     raw = request.GET.get("antwort", "") if request is not None else ""
-    if not raw.isdigit():
+    # ASCII digits only ("²" passes isdigit() but not int()), and no more than an id can have
+    # (int() refuses thousands of digits).
+    if not (raw.isascii() and raw.isdecimal()) or len(raw) > 18:
         return None
     return next(
         (
