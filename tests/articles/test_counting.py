@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -11,7 +16,7 @@ import redis
 import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.backends.utils import CursorWrapper
 from django.test import Client
 from django.urls import reverse
@@ -465,6 +470,74 @@ def test_a_flusher_that_lost_its_lease_rolls_back_and_loses_nothing(
     redis_store.client.delete(LOCK)  # the other flusher's lease ends
     assert [views_after_flush(article) for article in articles] == [1, 1]
     assert [views_after_flush(article) for article in articles] == [1, 1]
+
+
+def _wait_for(condition, what: str, seconds: float = 60) -> None:
+    """Wait for something another process or Redis does (not a fixed sleep)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting: {what}"
+        time.sleep(0.05)
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flusher_killed_mid_write_holds_up_the_next_flush_only_for_its_lease(
+    client, redis_store, settings
+):
+    article = ArticleFactory()
+    for n in range(3):
+        beacon(client, article, ip=f"203.0.113.{n}")
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "VIEW_COUNT_FLUSH_LEASE_SECONDS": "3",
+    }
+
+    # The row lock (PostgreSQL) or write lock (SQLite) this test holds stops the flusher in the
+    # middle of its write, after it took the batch and the flush lock; there it is killed.
+    with transaction.atomic():
+        Article.objects.select_for_update().get(pk=article.pk)
+        flusher = subprocess.Popen(
+            [sys.executable, "manage.py", "flush_view_counts"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        # It holds the lock and the batch, and on PostgreSQL has noted its transaction id.
+        keys = [LOCK, counting.RedisStore.PROCESSING]
+        if connection.vendor == "postgresql":
+            keys.append(counting.RedisStore.PROCESSING_XID)
+        try:
+            _wait_for(lambda: redis_store.client.exists(*keys) == len(keys), "the flusher's write")
+        finally:
+            flusher.send_signal(signal.SIGKILL)
+            flusher.wait()
+    if connection.vendor == "postgresql":
+        # The killed flusher's transaction ends once PostgreSQL notices its client is gone.
+        xid = redis_store.client.get(counting.RedisStore.PROCESSING_XID)
+
+        def ended() -> bool:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_xact_status(%s::xid8)", [xid.decode()])
+                return cursor.fetchone()[0] != "in progress"
+
+        _wait_for(ended, "the killed flusher's transaction ends")
+
+    # Its lock runs out with its lease (not after five minutes), then the next flush writes the
+    # batch once.
+    _wait_for(lambda: not redis_store.client.exists(LOCK), "the dead flusher's lease runs out")
+    assert views_after_flush(article) == 3
+    assert views_after_flush(article) == 3
+    assert daily_views(article) == {timezone.localdate(): 3}
 
 
 def _beacon_from_own_visitor(article: Article, visitor: int) -> int:
