@@ -4,7 +4,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, Author, unique_slug
+from articles.models import Article, Author, Tag, TaggedArticle, TagRedirect, unique_slug
 
 
 @transaction.atomic
@@ -35,3 +35,23 @@ def author_for_user(*, user: AbstractBaseUser) -> Author:
             user=user, name=name, slug=unique_slug(Author, name), kind=Author.Kind.STAFF
         )
     return author
+
+
+@transaction.atomic
+def tag_merge(*, tags: list[Tag], name: str) -> Tag:
+    """Merge ``tags`` into the tag called ``name`` (existing or new): their articles get that
+    tag, the others are deleted and their addresses redirect to it."""
+    target = Tag.objects.filter(name__iexact=name).order_by("pk").first()
+    if target is None:
+        target = Tag.objects.create(name=name)
+    for tag in tags:
+        if tag.pk == target.pk:
+            continue
+        tagged = TaggedArticle.objects.filter(tag=tag).exclude(
+            content_object__in=TaggedArticle.objects.filter(tag=target).values("content_object")
+        )
+        tagged.update(tag=target)
+        TagRedirect.objects.filter(tag=tag).update(tag=target)
+        TagRedirect.objects.update_or_create(old_slug=tag.slug, defaults={"tag": target})
+        tag.delete()
+    return target

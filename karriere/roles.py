@@ -29,9 +29,12 @@ ROLES: dict[str, list[str]] = {
         *_crud("articles.category"),
         *_crud("articles.author"),
         *_crud("articles.slugredirect"),
-        *_crud("taggit.tag"),
+        *_crud("articles.tag"),
         # A consent text that readers agreed to is evidence: editors add new versions only.
         *_crud("newsletter.consenttext", "add", "view"),
+        # Compose newsletter issues (and test them), but not send them.
+        *_crud("newsletter.newsletterissue"),
+        *_crud("newsletter.issuearticle"),
     ],
     "Autor": [
         # Without change_any_article the article admin shows and saves only their own
@@ -40,12 +43,15 @@ ROLES: dict[str, list[str]] = {
         *_crud("articles.category", "view"),
         # The byline and tag fields search these through the admin's autocomplete.
         *_crud("articles.author", "view"),
-        *_crud("taggit.tag", "view"),
+        *_crud("articles.tag", "view"),
     ],
     "Moderation": [
         *_crud("comments.comment", "change", "delete", "view"),
         "comments.export_comment_data",
         *_crud("comments.moderationword"),
+        # Notifications that did not reach the moderators, and "Erneut senden".
+        *_crud("comments.moderatormail", "view"),
+        "comments.resend_mail",
         *_crud("articles.article", "view"),
         # Scope, not editing: lets the article admin list every article, not only their own.
         # Editing still needs change_article, which moderators do not have.
@@ -58,6 +64,17 @@ ROLES: dict[str, list[str]] = {
         *_crud("newsletter.consentevent", "view"),
         *_crud("newsletter.consenttext", "view"),
         *_crud("newsletter.suppression", "view"),
+        # Confirmation and unsubscribe mails that did not arrive, and "Erneut senden".
+        *_crud("newsletter.subscribermail", "view"),
+        "newsletter.resend_mail",
+        *_crud("newsletter.newsletterissue"),
+        *_crud("newsletter.issuearticle"),
+        "newsletter.send_newsletterissue",
+        *_crud("newsletter.delivery", "view"),
+        *_crud("newsletter.welcomemail", "add", "change", "view"),
+        # Picking articles for an issue (autocomplete) needs to see them all, not change them.
+        *_crud("articles.article", "view"),
+        "articles.change_any_article",
     ],
 }
 

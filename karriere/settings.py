@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "anymail",
     "karriere",
     "articles",
     "comments",
@@ -184,6 +186,14 @@ else:
 
 # Background work: Django's Tasks API, queued in the database, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker's claim on a task is a lease: a task still RUNNING after this long is put back in the
+# queue (its worker is taken to be dead; karriere/taskqueue.py). Must exceed the longest task.
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 10 * 60)
+# A task whose workers died this many times is failed instead of being taken up again.
+TASK_MAX_RUNS = env_int("TASK_MAX_RUNS", 3)
+# Mails that fail transiently (no connection, timeout, SMTP 4xx) are retried with backoff for
+# this long after they were queued; then, like 5xx answers, they are recorded as failed.
+MAIL_RETRY_HOURS = env_int("MAIL_RETRY_HOURS", 24)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -220,14 +230,25 @@ SITE_ID = 1
 # E-mail: SMTP when EMAIL_HOST is set, else the console (development).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    # Django's SMTP backend that notes when a message was handed over (karriere/mailbackend.py).
+    EMAIL_BACKEND = "karriere.mailbackend.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
-    EMAIL_TIMEOUT = 20
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# An e-mail service through django-anymail instead of SMTP, e.g.
+# EMAIL_BACKEND=anymail.backends.postmark.EmailBackend with ANYMAIL_POSTMARK_SERVER_TOKEN=...
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", EMAIL_BACKEND)
+ANYMAIL = {
+    key.removeprefix("ANYMAIL_"): value
+    for key, value in os.environ.items()
+    if key.startswith("ANYMAIL_") and value
+}
+# The services' tracking webhooks (/anymail/<service>/tracking/) authenticate with HTTP basic
+# auth "user:password" (ANYMAIL_WEBHOOK_SECRET) and, where the service signs, its signature.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Karriere-Magazin <redaktion@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -423,6 +444,19 @@ NEWSLETTER_IP_BACKOFF_MINUTES = env_int("NEWSLETTER_IP_BACKOFF_MINUTES", 15)
 # Sender of newsletter mails and the mailbox named in List-Unsubscribe (empty: https link only).
 NEWSLETTER_FROM_EMAIL = os.environ.get("NEWSLETTER_FROM_EMAIL", DEFAULT_FROM_EMAIL)
 NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get("NEWSLETTER_UNSUBSCRIBE_MAILTO", "").strip()
+# Issues: recipients per batch task, mails per minute over all workers (0: no limit), tries of a
+# temporarily failing address before it counts as failed, articles "the newest N" fills in, and
+# how many addresses a test send may go to.
+NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 500)
+NEWSLETTER_MAX_PER_MINUTE = env_int("NEWSLETTER_MAX_PER_MINUTE", 0)
+NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 10)
+NEWSLETTER_NEWEST_ARTICLES = env_int("NEWSLETTER_NEWEST_ARTICLES", 5)
+NEWSLETTER_TEST_RECIPIENTS_MAX = env_int("NEWSLETTER_TEST_RECIPIENTS_MAX", 5)
+# A sending issue whose deliveries did not move for this long is taken up again (a worker died).
+NEWSLETTER_STALL_MINUTES = env_int("NEWSLETTER_STALL_MINUTES", 10)
+NEWSLETTER_LIST_ID = os.environ.get(
+    "NEWSLETTER_LIST_ID", f"newsletter.{urlsplit(SITE_URL).hostname or 'localhost'}"
+)
 
 # --- view counting ------------------------------------------------------------------------
 # Views are counted by a beacon from the article page (articles/counting.py). With REDIS_URL the
@@ -456,6 +490,8 @@ PERIODIC_JOBS = {
     "erase_comment_client_data": ("comments.tasks.erase_comment_client_data", 3600),
     "purge_unconfirmed_signups": ("newsletter.tasks.purge_unconfirmed", 3600),
     "prune_task_results": ("karriere.tasks.prune_task_results", 24 * 3600),
+    "resume_stalled_issues": ("newsletter.tasks.resume_stalled_issues", 300),
+    "recover_expired_tasks": ("karriere.tasks.recover_expired_tasks", 60),
 }
 if VIEW_COUNT_REDIS_URL:
     # Only the Redis store collects counts to move; the database store writes them at once.

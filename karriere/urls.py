@@ -21,6 +21,8 @@ urlpatterns = [
     path("ckeditor/", include("articles.ckeditor")),
     path("newsletter/", include("newsletter.urls")),
     path("kommentare/", include("comments.urls")),
+    # Bounce and complaint webhooks of e-mail services: /anymail/<service>/tracking/
+    path("anymail/", include("anymail.urls")),
     path("", include("articles.urls")),
 ]
 

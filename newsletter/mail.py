@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from karriere.outbox import automatic_message
 from newsletter import tokens
 from newsletter.models import Subscriber
 
@@ -35,14 +36,17 @@ def unsubscribe_url(subscriber: Subscriber) -> str:
     return absolute_url(reverse("newsletter:unsubscribe", kwargs={"token": token}))
 
 
+def new_message_id() -> str:
+    return make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost")
+
+
 def _message(*, to: str, subject: str, body: str, headers: dict[str, str]) -> EmailMessage:
-    message_id = make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost")
-    return EmailMessage(
+    return automatic_message(
         subject=subject,
         body=body,
         from_email=settings.NEWSLETTER_FROM_EMAIL,
         to=[to],
-        headers={"Message-ID": message_id, **headers},
+        headers=headers,
     )
 
 
@@ -69,29 +73,37 @@ def subscriber_message(*, subscriber: Subscriber, subject: str, body: str) -> Em
     """A mail to a subscriber with a personal unsubscribe link in the footer and the RFC 8058
     headers, so mail clients offer one-click unsubscribe (required by large mailbox providers)."""
     url = unsubscribe_url(subscriber)
+    return _message(
+        to=subscriber.email,
+        subject=subject,
+        body=f"{body.rstrip()}\n\n{subscriber_footer(url)}",
+        headers=list_unsubscribe_headers(subscriber, url),
+    )
+
+
+def subscriber_footer(unsubscribe_url: str) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(
+            SUBSCRIBER_FOOTER_TEMPLATE,
+            {
+                "unsubscribe_url": unsubscribe_url,
+                "site_name": settings.SITE_NAME,
+                "imprint": settings.PUBLISHER_IMPRINT,
+            },
+        )
+
+
+def list_unsubscribe_headers(subscriber: Subscriber, url: str) -> dict[str, str]:
+    """RFC 2369 / RFC 8058 headers: the one-click URL and, if configured, a mailbox."""
     targets = [f"<{url}>"]
     if settings.NEWSLETTER_UNSUBSCRIBE_MAILTO:
         token = tokens.unsubscribe_token(subscriber.public_id)
         subject_param = quote(f"unsubscribe {token}")
         targets.append(f"<mailto:{settings.NEWSLETTER_UNSUBSCRIBE_MAILTO}?subject={subject_param}>")
-    with translation.override(settings.LANGUAGE_CODE):
-        footer = render_to_string(
-            SUBSCRIBER_FOOTER_TEMPLATE,
-            {
-                "unsubscribe_url": url,
-                "site_name": settings.SITE_NAME,
-                "imprint": settings.PUBLISHER_IMPRINT,
-            },
-        )
-    return _message(
-        to=subscriber.email,
-        subject=subject,
-        body=f"{body.rstrip()}\n\n{footer}",
-        headers={
-            "List-Unsubscribe": ", ".join(targets),
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
+    return {
+        "List-Unsubscribe": ", ".join(targets),
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
 
 
 def unsubscribe_link_message(*, subscriber: Subscriber) -> EmailMessage:

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -128,8 +130,33 @@ class Inbox:
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
         self.recipients: list[list[str]] = []
+        # Scripted trouble: the next answers to DATA (e.g. "451 …"), and addresses whose RCPT
+        # is refused with the given answer (e.g. "550 …").
+        self.data_replies: list[str] = []
+        self.refused: dict[str, str] = {}
+        self.port = free_port()
+        self.controller: Controller | None = None
+        self.running = False
+
+    def start(self) -> None:
+        """Serve (again) on the same port; a test may ``stop()`` the server and start it."""
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        self.running = True
+
+    def stop(self) -> None:
+        self.controller.stop()
+        self.running = False
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused:
+            return self.refused[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.data_replies:
+            return self.data_replies.pop(0)
         self.recipients.append(list(envelope.rcpt_tos))
         self.messages.append(
             email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -137,7 +164,28 @@ class Inbox:
         return "250 Message accepted for delivery"
 
 
-def _free_port() -> int:
+class StallingInbox:
+    """Receives the whole mail, then does not answer: the worker waits for the "250" after the
+    handoff, the moment whose outcome nobody can know."""
+
+    def __init__(self):
+        self.messages = []
+        self.reached = threading.Event()
+        self.release = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(message)
+        self.reached.set()
+        for _ in range(3600):
+            if self.release.is_set():
+                break
+            await asyncio.sleep(0.05)
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    """A port nothing listens on (until someone binds it): connecting is refused."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -147,11 +195,10 @@ def _free_port() -> int:
 def smtp_inbox(settings):
     """A real SMTP server (aiosmtpd) on localhost that Django's SMTP backend sends to."""
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    inbox.start()
+    settings.EMAIL_BACKEND = "karriere.mailbackend.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_PORT = inbox.port
     settings.EMAIL_HOST_USER = ""
     settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_USE_TLS = False
@@ -159,4 +206,5 @@ def smtp_inbox(settings):
     settings.EMAIL_TIMEOUT = 10
     settings.NEWSLETTER_UNSUBSCRIBE_MAILTO = "abmelden@karriere.example"
     yield inbox
-    controller.stop()
+    if inbox.running:
+        inbox.stop()

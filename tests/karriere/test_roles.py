@@ -13,12 +13,20 @@ from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.core.management import call_command
 from django.urls import reverse
-from taggit.models import Tag
 
-from articles.models import Article, SlugRedirect
-from comments.models import Comment, ModerationWord
+from articles.models import Article, SlugRedirect, Tag
+from comments.models import Comment, ModerationWord, ModeratorMail
 from karriere.roles import ROLES
-from newsletter.models import ConsentEvent, ConsentText, Subscriber, Suppression
+from newsletter.models import (
+    ConsentEvent,
+    ConsentText,
+    Delivery,
+    NewsletterIssue,
+    Subscriber,
+    SubscriberMail,
+    Suppression,
+    WelcomeMail,
+)
 from tests.articles.images import HTML, jpeg_bytes, upload
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory
 
@@ -29,17 +37,22 @@ ROLE_NAMES = ["Redaktion", "Autor", "Moderation", "Newsletter", "superuser"]
 # fmt: off
 MODEL_MATRIX = {
     #  model                                  Redaktion Autor  Moderation Newsletter superuser
-    "articles.article":                      ("LAVCD", "LAVC", "LV",     "",        "LAVCD"),
+    "articles.article":                      ("LAVCD", "LAVC", "LV",     "LV",      "LAVCD"),
     "articles.category":                     ("LAVCD", "LV",   "",       "",        "LAVCD"),
     "articles.author":                       ("LAVCD", "LV",   "",       "",        "LAVCD"),
     "articles.slugredirect":                 ("LAVCD", "",     "",       "",        "LAVCD"),
-    "taggit.tag":                            ("LAVCD", "LV",   "",       "",        "LAVCD"),
+    "articles.tag":                          ("LAVCD", "LV",   "",       "",        "LAVCD"),
     "comments.comment":                      ("",      "",     "LVCD",   "",        "LVCD"),
     "comments.moderationword":               ("",      "",     "LAVCD",  "",        "LAVCD"),
+    "comments.moderatormail":                ("",      "",     "LV",     "",        "LV"),
     "newsletter.subscriber":                 ("",      "",     "",       "LV",      "LVC"),
     "newsletter.consentevent":               ("",      "",     "",       "LV",      "LV"),
     "newsletter.consenttext":                ("LAV",   "",     "",       "LV",      "LAVCD"),
     "newsletter.suppression":                ("",      "",     "",       "LV",      "LV"),
+    "newsletter.subscribermail":             ("",      "",     "",       "LV",      "LV"),
+    "newsletter.newsletterissue":            ("LAVCD", "",     "",       "LAVCD",   "LAVCD"),
+    "newsletter.delivery":                   ("",      "",     "",       "LV",      "LV"),
+    "newsletter.welcomemail":                ("",      "",     "",       "LVC",     "LVCD"),
     "auth.user":                             ("",      "",     "",       "",        "LAVCD"),
     "auth.group":                            ("",      "",     "",       "",        "LAVCD"),
     "sites.site":                            ("",      "",     "",       "",        "LAVCD"),
@@ -60,7 +73,9 @@ ACTION_MATRIX = {
     ("comments.comment", "restore"):          {"Moderation", "superuser"},
     ("newsletter.subscriber", "export_csv"):  {"Newsletter", "superuser"},
     ("newsletter.subscriber", "erase"):       {"Newsletter", "superuser"},
-    ("taggit.tag", "render_tag_form"):        {"Redaktion", "superuser"},
+    ("newsletter.subscribermail", "resend"):  {"Newsletter", "superuser"},
+    ("comments.moderatormail", "resend"):     {"Moderation", "superuser"},
+    ("articles.tag", "merge_tags"):            {"Redaktion", "superuser"},
 }
 # fmt: on
 
@@ -92,6 +107,13 @@ def objects(users):
         authors=[users["Autor"].author_profile],
     )
     subscriber = Subscriber.objects.create(email="leserin@example.org")
+    issue = NewsletterIssue.objects.create(subject="Gehaltserhöhung: So klappt’s")
+    sent_issue = NewsletterIssue.objects.create(
+        subject="Weiterbildungsmöglichkeiten", status=NewsletterIssue.Status.SENT
+    )
+    comment = Comment.objects.create(
+        article=other_draft, name="Leser", email="leser@example.org", text="Danke!"
+    )
     return {
         "other_draft": other_draft,
         "own_draft": own_draft,
@@ -101,10 +123,9 @@ def objects(users):
         "articles.slugredirect": SlugRedirect.objects.create(
             old_slug="alter-slug", article=other_draft
         ),
-        "taggit.tag": Tag.objects.create(name="Gehalt"),
-        "comments.comment": Comment.objects.create(
-            article=other_draft, name="Leser", email="leser@example.org", text="Danke!"
-        ),
+        "articles.tag": Tag.objects.create(name="Gehalt"),
+        "comments.comment": comment,
+        "comments.moderatormail": ModeratorMail.objects.create(comment=comment, state="failed"),
         "comments.moderationword": ModerationWord.objects.create(
             word="casino", kind=ModerationWord.Kind.BLOCK
         ),
@@ -113,9 +134,17 @@ def objects(users):
             subscriber=subscriber, kind=ConsentEvent.Kind.SIGNUP_REQUESTED
         ),
         "newsletter.consenttext": ConsentText.objects.create(text="Neue Einwilligung"),
+        "newsletter.subscribermail": SubscriberMail.objects.create(
+            subscriber=subscriber, kind="confirmation", state="failed"
+        ),
         "newsletter.suppression": Suppression.objects.create(
             address_hash="a" * 64, reason="erased"
         ),
+        "newsletter.newsletterissue": issue,
+        "newsletter.delivery": Delivery.objects.create(
+            issue=sent_issue, subscriber=subscriber, batch=0, status=Delivery.Status.SENT
+        ),
+        "newsletter.welcomemail": WelcomeMail.objects.get(),
         "auth.user": User.objects.create_user("jemand"),
         "auth.group": Group.objects.create(name="Praktikum"),
         "sites.site": Site.objects.get_current(),
@@ -278,7 +307,7 @@ def test_only_the_newsletter_role_exports_subscribers(client, users, objects):
 
 def test_autor_cannot_merge_tags_even_by_calling_the_page(client, users, objects):
     as_role(client, users, "Autor")
-    response = client.post(reverse("admin:taggit_tag_merge_tags"), {"new_tag_name": "Alles"})
+    response = client.post(reverse("admin:articles_tag_merge"), {"name": "Alles"})
     assert response.status_code == 403
     assert not Tag.objects.filter(name="Alles").exists()
 
@@ -286,11 +315,15 @@ def test_autor_cannot_merge_tags_even_by_calling_the_page(client, users, objects
 # --- pages outside the model admin ---------------------------------------------------------
 
 PAGE_MATRIX = {
-    "article preview": {"Redaktion", "Moderation", "superuser"},
-    "own article preview": {"Redaktion", "Autor", "Moderation", "superuser"},
+    # The Newsletter role sees every article (to pick them for an issue), as moderators do.
+    "article preview": {"Redaktion", "Moderation", "Newsletter", "superuser"},
+    "own article preview": {"Redaktion", "Autor", "Moderation", "Newsletter", "superuser"},
     "comment personal data": {"Moderation", "superuser"},
     "subscriber consent proof": {"Newsletter", "superuser"},
     "tag merge page": {"Redaktion", "superuser"},
+    "issue preview": {"Redaktion", "Newsletter", "superuser"},
+    "issue test send": {"Redaktion", "Newsletter", "superuser"},
+    "issue send confirmation": {"Newsletter", "superuser"},
 }
 
 
@@ -302,7 +335,18 @@ def page_url(page: str, objects) -> str:
         "subscriber consent proof": reverse(
             "admin:newsletter_subscriber_proof", args=[objects["newsletter.subscriber"].pk]
         ),
-        "tag merge page": reverse("admin:taggit_tag_merge_tags"),
+        "tag merge page": reverse("admin:articles_tag_merge"),
+        "issue preview": reverse(
+            "admin:newsletter_newsletterissue_preview",
+            args=[objects["newsletter.newsletterissue"].pk],
+        ),
+        "issue test send": reverse(
+            "admin:newsletter_newsletterissue_test_send",
+            args=[objects["newsletter.newsletterissue"].pk],
+        ),
+        "issue send confirmation": reverse(
+            "admin:newsletter_newsletterissue_send", args=[objects["newsletter.newsletterissue"].pk]
+        ),
     }[page]
 
 
