@@ -20,9 +20,12 @@ transaction.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
+from contextlib import suppress
 from datetime import date, timedelta
 from functools import cache as memoize
 from itertools import islice
@@ -39,8 +42,11 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from redis.exceptions import LockNotOwnedError
 
 from articles.models import Article, ArticleViewDay
+
+logger = logging.getLogger(__name__)
 
 # What count-view.js sends: a CORS-safelisted content type (sendBeacon cannot set headers)
 # and a fixed body, so stray POSTs, forms and link checkers do not count.
@@ -269,20 +275,30 @@ class RedisStore:
     LOCK = "views:flush-lock"
 
     def __init__(self, url: str):
-        self.client = redis.Redis.from_url(url)
+        self.client = redis.Redis.from_url(url, **settings.REDIS_CLIENT_OPTIONS)
         self._record = self.client.register_script(_RECORD_LUA)
         self._take = self.client.register_script(_TAKE_LUA)
 
     def record(self, *, article_id: int, day: date, seen_key: str, earlier_keys: list[str]) -> bool:
-        counted = self._record(
-            keys=[self.PENDING, seen_key, *earlier_keys],
-            args=[settings.VIEW_COUNT_DEDUPE_SECONDS, f"{article_id}:{day.isoformat()}"],
-        )
+        try:
+            counted = self._record(
+                keys=[self.PENDING, seen_key, *earlier_keys],
+                args=[settings.VIEW_COUNT_DEDUPE_SECONDS, f"{article_id}:{day.isoformat()}"],
+            )
+        except (redis.ConnectionError, redis.TimeoutError) as error:
+            # Dropped, not written to the database: without the dedupe keys every reload would
+            # count, and a viral article would hit its row with a write per view.
+            logger.warning("View counter Redis unreachable, view not counted: %s", error)
+            return False
         return counted == 1
 
     def flush(self) -> int:
-        # One flusher at a time: the loop command and a queued task may overlap.
-        lock = self.client.lock(self.LOCK, timeout=300, blocking=False)
+        # One flusher at a time: the scheduler's task and a flush by hand may overlap. The lock
+        # is a short lease the flusher renews as it writes, so a flusher that was killed
+        # blocks the next one for at most VIEW_COUNT_FLUSH_LEASE_SECONDS.
+        lock = self.client.lock(
+            self.LOCK, timeout=settings.VIEW_COUNT_FLUSH_LEASE_SECONDS, blocking=False
+        )
         if not lock.acquire():
             return 0
         try:
@@ -293,14 +309,18 @@ class RedisStore:
             for field, views in zip(batch[::2], batch[1::2], strict=True):
                 article_id, day = field.decode().split(":")
                 deltas[(int(article_id), date.fromisoformat(day))] += int(views)
-            written = self._write_once(deltas)
+            # reacquire() renews the lease, and raises if it ran out and another flusher may
+            # hold the batch: called after every chunk and last before the commit, so a
+            # flusher that lost its lease rolls back and leaves the batch to the next one.
+            written = self._write_once(deltas, renew_lease=lock.reacquire)
             # Only now, after the commit, are the counts dropped from Redis.
             self.client.delete(self.PROCESSING, self.PROCESSING_XID)
             return written
         finally:
-            lock.release()
+            with suppress(LockNotOwnedError):  # the lease ran out; nothing of ours to free
+                lock.release()
 
-    def _write_once(self, deltas: Counter) -> int:
+    def _write_once(self, deltas: Counter, *, renew_lease: Callable[[], object]) -> int:
         """Write the batch unless a flush that died after its commit already wrote it.
 
         On PostgreSQL the transaction id is noted in Redis before the commit; the next flush
@@ -308,7 +328,7 @@ class RedisStore:
         only) may count such a batch twice.
         """
         if connection.vendor != "postgresql":
-            return _apply_views(deltas)
+            return _apply_views(deltas, after_chunk=renew_lease)
         previous = self.client.get(self.PROCESSING_XID)
         if previous is not None:
             with connection.cursor() as cursor:
@@ -323,7 +343,7 @@ class RedisStore:
                 cursor.execute("SELECT pg_current_xact_id()::text")
                 (xid,) = cursor.fetchone()
             self.client.set(self.PROCESSING_XID, xid)
-            return _apply_views(deltas)
+            return _apply_views(deltas, after_chunk=renew_lease)
 
 
 @memoize
@@ -333,14 +353,18 @@ def _redis_store(url: str) -> RedisStore:
 
 
 @transaction.atomic
-def _apply_views(deltas: dict[tuple[int, date], int]) -> int:
+def _apply_views(
+    deltas: dict[tuple[int, date], int], *, after_chunk: Callable[[], object] | None = None
+) -> int:
     """Add views per (article, day) to the daily rows and the running totals; returns the sum.
 
     One upsert per batch: ``ON CONFLICT ... DO UPDATE SET views = views + EXCLUDED.views``
     (PostgreSQL and SQLite) adds atomically under the unique (article, day) constraint, so
     concurrent writers never lose an increment. Rows are written in key order so concurrent
-    flushes take row locks in the same order.
+    flushes take row locks in the same order. ``after_chunk`` runs after every statement,
+    inside the transaction (the flush renews its lease there; raising rolls back).
     """
+    after_chunk = after_chunk or (lambda: None)
     published = set(
         Article.objects.published()
         .filter(pk__in={article_id for article_id, _day in deltas})
@@ -372,6 +396,7 @@ def _apply_views(deltas: dict[tuple[int, date], int]) -> int:
                 f"DO UPDATE SET {views_col} = {table}.{views_col} + EXCLUDED.{views_col}",
                 params,
             )
+            after_chunk()
     per_article = Counter()
     for article_id, _day, views in rows:
         per_article[article_id] += views
@@ -383,6 +408,7 @@ def _apply_views(deltas: dict[tuple[int, date], int]) -> int:
                 default=Value(0),
             )
         )
+        after_chunk()
     return sum(per_article.values())
 
 

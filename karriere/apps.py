@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 from django.apps import apps as global_apps
+from django.core.servers import basehttp
 from django.db.models.signals import post_migrate
+
+DEV_SERVER_BACKLOG = 1024
 
 
 def _sync_roles_after_migrate(sender, using, apps=global_apps, **kwargs):
@@ -17,8 +20,12 @@ class KarriereConfig(AppConfig):
     verbose_name = "Karriere"
 
     def ready(self):
-        # Django sends post_migrate once per app with models; this app has none, so listen to
-        # auth's signal: once per migrate (and per flush, which empties the groups table too).
+        # `make run` serves with Django's threaded development server, which listens with a
+        # backlog of 10: 32 readers' beacons at once overflow it and the kernel resets the
+        # extra connections (views lost). Gunicorn listens with 2048.
+        basehttp.WSGIServer.request_queue_size = DEV_SERVER_BACKLOG
+        # Django sends post_migrate once per app with models; listen to auth's signal only:
+        # once per migrate (and per flush, which empties the groups table too).
         post_migrate.connect(
             _sync_roles_after_migrate,
             sender=self.apps.get_app_config("auth"),

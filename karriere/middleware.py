@@ -1,4 +1,5 @@
-"""Response headers that Django's SecurityMiddleware does not set, and the edge's input rules."""
+"""Response headers that Django's SecurityMiddleware does not set, the edge's input rules,
+and the maintenance page for views that fail because the database is away."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from csp.utils import default_config
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import HttpResponseNotAllowed, QueryDict
+
+from karriere.views import DATABASE_UNAVAILABLE, database_unavailable
 
 
 def is_editor_path(path: str) -> bool:
@@ -90,3 +93,20 @@ def _without_nul(data: QueryDict) -> QueryDict:
         cleaned.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in values])
     cleaned._mutable = False
     return cleaned
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that cannot reach the database answers 503 with the maintenance page and
+    Retry-After instead of the 500 page. Pages in the page cache never get here: serving them
+    needs no database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_UNAVAILABLE):
+            return database_unavailable(request, exception)
+        return None

@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A view whose database is away answers 503 "Wartung" instead of 500.
+    "karriere.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -148,9 +150,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite for a threaded server and a worker writing at once, without "database is locked":
+    # WAL (readers never block the writer), IMMEDIATE transactions (a transaction takes the
+    # write lock when it begins, so it waits for it instead of failing when it later upgrades),
+    # and a generous busy timeout (a writer queues for the lock under load). synchronous=NORMAL
+    # is WAL's recommended level: no corruption, only the last commits may be lost on power loss.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        # WAL lets the worker and the web server write without "database is locked".
-        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 30),
+        }
     )
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if IS_POSTGRES:
@@ -162,13 +172,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set, else per-process memory (fine for one process).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+# Short socket timeouts for every Redis client (cache and view counters): a Redis that hangs
+# must cost a request a moment, not a worker (README, "When Redis or the database is down").
+REDIS_CLIENT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's backend, reusing its Redis client (karriere/cache.py).
+            # Django's backend, reusing its Redis client and failing soft (karriere/cache.py).
             "BACKEND": "karriere.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "karriere"),
+            "OPTIONS": REDIS_CLIENT_OPTIONS,
         }
     }
 else:
@@ -460,6 +474,9 @@ VIEW_COUNT_REDIS_URL = os.environ.get("VIEW_COUNT_REDIS_URL", "").strip() or RED
 VIEW_COUNT_DEDUPE_SECONDS = env_int("VIEW_COUNT_DEDUPE_SECONDS", 24 * 60 * 60)
 # How often the scheduler enqueues the flush from Redis to the database (10-60 s).
 VIEW_COUNT_FLUSH_SECONDS = env_int("VIEW_COUNT_FLUSH_SECONDS", 30)
+# The flush lock is a lease of this many seconds that the flusher renews as it writes: a
+# flusher that dies holds up the next flush at most this long.
+VIEW_COUNT_FLUSH_LEASE_SECONDS = env_int("VIEW_COUNT_FLUSH_LEASE_SECONDS", 30)
 # "Top-Artikel": the recent list covers this many days; both lists are cached this long.
 VIEW_COUNT_TOP_DAYS = env_int("VIEW_COUNT_TOP_DAYS", 30)
 VIEW_COUNT_TOP_CACHE_SECONDS = env_int("VIEW_COUNT_TOP_CACHE_SECONDS", 300)

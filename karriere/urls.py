@@ -15,6 +15,7 @@ admin.site.index_title = _("Administration")
 admin.site.enable_nav_sidebar = False
 
 handler400 = "karriere.views.bad_request"
+handler500 = "karriere.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

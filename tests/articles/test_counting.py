@@ -1,5 +1,12 @@
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -9,11 +16,12 @@ import redis
 import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.backends.utils import CursorWrapper
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from redis.exceptions import LockNotOwnedError
 
 from articles import counting
 from articles.models import Article, ArticleViewDay
@@ -21,6 +29,7 @@ from articles.tasks import flush_view_counts
 from tests.factories import ArticleFactory
 
 BERLIN = ZoneInfo("Europe/Berlin")
+LOCK = counting.RedisStore.LOCK
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
 
@@ -379,6 +388,158 @@ def test_a_flush_that_dies_after_its_commit_does_not_count_twice(client, redis_s
     assert not redis_store.client.exists(redis_store.PROCESSING)
 
 
+def _during_view_day_writes(monkeypatch, action):
+    """Run ``action(n)`` before the n-th upsert of daily views (n = 1, 2, ...)."""
+    real_execute = CursorWrapper.execute
+    writes = []
+
+    def execute(self, sql, params=None):
+        if ArticleViewDay._meta.db_table in sql and sql.lstrip().upper().startswith("INSERT"):
+            writes.append(sql)
+            action(len(writes))
+        return real_execute(self, sql, params)
+
+    monkeypatch.setattr(CursorWrapper, "execute", execute)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_holds_its_lock_as_a_short_lease_that_a_killed_flusher_cannot_keep(
+    client, redis_store, settings, monkeypatch
+):
+    # Whatever the flusher holds while it writes is what a flusher killed at that moment
+    # leaves behind: it must run out within the lease, so the next flush comes within a minute.
+    settings.VIEW_COUNT_FLUSH_LEASE_SECONDS = 30
+    article = ArticleFactory()
+    beacon(client, article)
+    seen_ttl = []
+
+    with monkeypatch.context() as patched:
+        _during_view_day_writes(patched, lambda n: seen_ttl.append(redis_store.client.pttl(LOCK)))
+        assert views_after_flush(article) == 1
+
+    assert len(seen_ttl) == 1
+    assert 0 < seen_ttl[0] <= 30_000
+    assert not redis_store.client.exists(LOCK)  # released after the flush
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_flusher_renews_its_lease_while_it_writes(client, redis_store, monkeypatch):
+    monkeypatch.setattr(counting, "BATCH_ROWS", 1)  # one statement per article
+    articles = [ArticleFactory() for _ in range(3)]
+    for article in articles:
+        beacon(client, article)
+    seen_ttl = {}
+
+    def watch(n):
+        if n == 1:
+            redis_store.client.pexpire(LOCK, 2_000)  # the lease is nearly used up
+        seen_ttl[n] = redis_store.client.pttl(LOCK)
+
+    with monkeypatch.context() as patched:
+        _during_view_day_writes(patched, watch)
+        call_command("flush_view_counts", verbosity=0)
+
+    assert seen_ttl[1] <= 2_000
+    assert seen_ttl[2] > 2_000  # renewed after the first statement
+    for article in articles:
+        article.refresh_from_db()
+        assert article.view_count == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flusher_that_lost_its_lease_rolls_back_and_loses_nothing(
+    client, redis_store, monkeypatch
+):
+    monkeypatch.setattr(counting, "BATCH_ROWS", 1)
+    articles = [ArticleFactory() for _ in range(2)]
+    for article in articles:
+        beacon(client, article)
+
+    def lease_runs_out(n):
+        if n == 1:
+            # The flusher stalled past its lease and another flusher took the lock.
+            redis_store.client.set(LOCK, b"another-flusher")
+
+    with monkeypatch.context() as patched:
+        _during_view_day_writes(patched, lease_runs_out)
+        with pytest.raises(LockNotOwnedError):
+            call_command("flush_view_counts", verbosity=0)
+    assert redis_store.client.get(LOCK) == b"another-flusher"  # not freed by the loser
+    assert [views_after_flush(article) for article in articles] == [0, 0]
+
+    redis_store.client.delete(LOCK)  # the other flusher's lease ends
+    assert [views_after_flush(article) for article in articles] == [1, 1]
+    assert [views_after_flush(article) for article in articles] == [1, 1]
+
+
+def _wait_for(condition, what: str, seconds: float = 60) -> None:
+    """Wait for something another process or Redis does (not a fixed sleep)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting: {what}"
+        time.sleep(0.05)
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flusher_killed_mid_write_holds_up_the_next_flush_only_for_its_lease(
+    client, redis_store, settings
+):
+    article = ArticleFactory()
+    for n in range(3):
+        beacon(client, article, ip=f"203.0.113.{n}")
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "VIEW_COUNT_FLUSH_LEASE_SECONDS": "3",
+    }
+
+    # The row lock (PostgreSQL) or write lock (SQLite) this test holds stops the flusher in the
+    # middle of its write, after it took the batch and the flush lock; there it is killed.
+    with transaction.atomic():
+        Article.objects.select_for_update().get(pk=article.pk)
+        flusher = subprocess.Popen(
+            [sys.executable, "manage.py", "flush_view_counts"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        # It holds the lock and the batch, and on PostgreSQL has noted its transaction id.
+        keys = [LOCK, counting.RedisStore.PROCESSING]
+        if connection.vendor == "postgresql":
+            keys.append(counting.RedisStore.PROCESSING_XID)
+        try:
+            _wait_for(lambda: redis_store.client.exists(*keys) == len(keys), "the flusher's write")
+        finally:
+            flusher.send_signal(signal.SIGKILL)
+            flusher.wait()
+    if connection.vendor == "postgresql":
+        # The killed flusher's transaction ends once PostgreSQL notices its client is gone.
+        xid = redis_store.client.get(counting.RedisStore.PROCESSING_XID)
+
+        def ended() -> bool:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_xact_status(%s::xid8)", [xid.decode()])
+                return cursor.fetchone()[0] != "in progress"
+
+        _wait_for(ended, "the killed flusher's transaction ends")
+
+    # Its lock runs out with its lease (not after five minutes), then the next flush writes the
+    # batch once.
+    _wait_for(lambda: not redis_store.client.exists(LOCK), "the dead flusher's lease runs out")
+    assert views_after_flush(article) == 3
+    assert views_after_flush(article) == 3
+    assert daily_views(article) == {timezone.localdate(): 3}
+
+
 def _beacon_from_own_visitor(article: Article, visitor: int) -> int:
     try:
         return beacon(
@@ -404,4 +565,44 @@ def test_200_concurrent_visitors_count_exactly_200_and_their_repeats_nothing(sto
 
     assert _send_concurrently(article, range(200)) == [204] * 200
     assert views_after_flush(article) == 200
+    assert daily_views(article) == {timezone.localdate(): 200}
+
+
+def _beacon_over_http(url: str, visitor: int) -> int:
+    request = urllib.request.Request(
+        url,
+        data=b"view",
+        method="POST",
+        headers={
+            "Content-Type": "text/plain",
+            "User-Agent": f"{BROWSER} Leser/{visitor}",  # a visitor of their own
+            "Sec-Fetch-Site": "same-origin",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError as error:  # refused or reset: a lost view
+        return repr(error)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_200_concurrent_beacons_through_the_threaded_server_count_exactly_200(
+    live_server, settings
+):
+    # The embedded default as `make run` serves it: a threaded WSGI server (runserver's
+    # class), one database connection per request thread, SQLite in the SQLite run.
+    settings.VIEW_COUNT_REDIS_URL = ""
+    article = ArticleFactory(title="Überstunden richtig abrechnen")
+    url = live_server.url + reverse("articles:count_view", args=[article.pk])
+
+    for _round in range(2):  # the second round: the same visitors again, counting nothing
+        with ThreadPoolExecutor(max_workers=32) as pool:
+            statuses = list(pool.map(lambda visitor: _beacon_over_http(url, visitor), range(200)))
+        assert statuses == [204] * 200
+        article.refresh_from_db()
+        assert article.view_count == 200
+
     assert daily_views(article) == {timezone.localdate(): 200}

@@ -19,10 +19,17 @@ from comments.models import Comment
 pytestmark = pytest.mark.django_db
 
 
-def test_health_endpoint_reports_ok_when_the_database_answers(client):
+def test_health_endpoint_reports_ok_when_the_database_answers(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert json.loads(response.content) == {"status": "ok"}
+    redis = bool(settings.REDIS_URL)
+    assert json.loads(response.content) == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok" if redis else "in-process",
+        "view_counter": "ok",
+        "view_counter_store": "redis" if redis else "database",
+    }
 
 
 def test_health_endpoint_reports_503_when_the_database_fails(client, monkeypatch):
@@ -34,7 +41,7 @@ def test_health_endpoint_reports_503_when_the_database_fails(client, monkeypatch
     monkeypatch.setattr(CursorWrapper, "execute", broken)
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert json.loads(response.content)["status"] == "error"
+    assert json.loads(response.content)["status"] == "unavailable"
 
 
 def test_unknown_page_gets_the_german_404_page(client):

@@ -3,25 +3,43 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.management.base import BaseCommand
+from django.db import IntegrityError, transaction
 from django.utils.module_loading import import_string
+
+from karriere.models import PeriodicJobClaim
+
+# Claims are kept this long after their slot, so a scheduler running late (a slow cron
+# start, a host whose clock is behind) still finds the slot taken.
+CLAIM_RETENTION_SECONDS = 24 * 3600
 
 
 def enqueue_due_jobs(now: float | None = None) -> list[str]:
     """Enqueue every periodic job whose interval slot has not been claimed yet.
 
-    The slot claim lives in the shared cache, so two schedulers (or a scheduler and cron)
-    never enqueue the same job twice in one interval.
+    The claim is a row in the database, inserted in the same transaction as the task, so two
+    schedulers (or a scheduler and cron, or two cron runs) never enqueue the same job twice in
+    one interval, and a failed enqueue leaves the slot free.
     """
     now = time.time() if now is None else now
     enqueued = []
     for name, (task_path, interval) in settings.PERIODIC_JOBS.items():
         slot = int(now // interval)
-        if cache.add(f"karriere:periodic:{name}:{slot}", 1, timeout=interval * 2):
-            import_string(task_path).enqueue()
-            enqueued.append(name)
+        try:
+            with transaction.atomic():
+                PeriodicJobClaim.objects.create(job=name, slot=slot)
+                import_string(task_path).enqueue()
+        except IntegrityError:
+            continue  # claimed already
+        enqueued.append(name)
+        oldest_kept = int((now - max(interval, CLAIM_RETENTION_SECONDS)) // interval)
+        PeriodicJobClaim.objects.filter(job=name, slot__lt=oldest_kept).delete()
     return enqueued
+
+
+def seconds_to_next_slot(now: float) -> float:
+    intervals = [interval for _task, interval in settings.PERIODIC_JOBS.values()]
+    return min((interval - now % interval for interval in intervals), default=60.0)
 
 
 class Command(BaseCommand):
@@ -39,4 +57,5 @@ class Command(BaseCommand):
                 self.stdout.write(f"enqueued {name}")
             if once:
                 return
-            time.sleep(1)
+            # Sleep until the next slot starts instead of asking the database every second.
+            time.sleep(seconds_to_next_slot(time.time()) + 0.01)
