@@ -5,15 +5,14 @@ from functools import partial
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.files.storage import default_storage
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.charts import daily_views_svg, top_articles_admin
-from articles.models import Article, Author, Category, SlugRedirect
+from articles.models import Article, Author, Category, Image, SlugRedirect
 from articles.services import article_publish, article_unpublish, author_for_user
 
 
@@ -56,15 +55,166 @@ class SlugRedirectAdmin(admin.ModelAdmin):
     autocomplete_fields = ["article"]
 
 
-def _thumbnail(article: Article, width: int):
-    sources = (article.hero_renditions or {}).get("sources") or []
-    if sources:
+def _thumbnail(image: Image | None, width: int):
+    if image is None:
+        return "–"
+    return format_html(
+        '<img src="{}" width="{}" height="{}" alt="">', image.thumbnail_url, width, width
+    )
+
+
+class CreditFilter(admin.SimpleListFilter):
+    title = _("credit")
+    parameter_name = "bildnachweis"
+
+    def lookups(self, request, model_admin):
+        return [("ohne", _("without credit"))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(credit="") if self.value() == "ohne" else queryset
+
+
+class LicenceStateFilter(admin.SimpleListFilter):
+    title = _("licence period")
+    parameter_name = "lizenz"
+
+    def lookups(self, request, model_admin):
+        return [("endet", _("Licence ends within 30 days")), ("abgelaufen", _("Licence expired"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "endet":
+            return queryset.expiring(days=30)
+        if self.value() == "abgelaufen":
+            return queryset.expired()
+        return queryset
+
+
+class UsageFilter(admin.SimpleListFilter):
+    title = _("usage")
+    parameter_name = "verwendung"
+
+    def lookups(self, request, model_admin):
+        return [("unbenutzt", _("unused")), ("verwendet", _("used in articles"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "unbenutzt":
+            return queryset.unused()
+        if self.value() == "verwendet":
+            return queryset.filter(usage__gt=0)
+        return queryset
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    list_display = ["thumbnail", "title", "credit_or_missing", "licence", "licence_until", "usage"]
+    list_display_links = ["thumbnail", "title"]
+    list_filter = ["licence", CreditFilter, LicenceStateFilter, UsageFilter]
+    search_fields = ["title", "credit", "caption", "alt_text"]
+    readonly_fields = ["preview", "usage_list", "uploaded_by", "created_at"]
+    fieldsets = [
+        (None, {"fields": ["file", "preview", "title", "alt_text", "decorative", "caption"]}),
+        (
+            _("Rights"),
+            {"fields": ["credit", "licence", "licence_version", "source_url", "licence_until"]},
+        ),
+        (_("Crop"), {"fields": ["focal_x", "focal_y"]}),
+        (_("Usage"), {"fields": ["usage_list", "uploaded_by", "created_at"]}),
+    ]
+
+    class Media:
+        js = ["js/image_admin.js"]
+        css = {"all": ["css/article_admin.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_usage()
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        # Deleting a picture that articles show takes it off the site: the Redaktion decides.
+        return obj is None or self._may_delete_used(request) or not self._in_use(obj)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if not self._may_delete_used(request) and any(self._in_use(obj) for obj in objs):
+            perms_needed.add(_("images that articles use"))
+        return deleted, counts, perms_needed, protected
+
+    @staticmethod
+    def _may_delete_used(request) -> bool:
+        return request.user.has_perm("articles.delete_used_image")
+
+    @staticmethod
+    def _in_use(image: Image) -> bool:
+        usage = getattr(image, "usage", None)
+        if usage is None:
+            return Image.objects.filter(pk=image.pk).used().exists()
+        return usage > 0
+
+    @admin.display(description=_("image"))
+    def thumbnail(self, obj):
+        return _thumbnail(obj, 64)
+
+    @admin.display(description=_("credit"), ordering="credit")
+    def credit_or_missing(self, obj):
+        return obj.credit_line or format_html("<strong>{}</strong>", _("missing"))
+
+    @admin.display(description=_("used"), ordering="usage")
+    def usage(self, obj):
+        return ngettext("Used in %(count)d article", "Used in %(count)d articles", obj.usage) % {
+            "count": obj.usage
+        }
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        if not obj.file:
+            return "–"
         return format_html(
-            '<img src="{}" width="{}" alt="">', default_storage.url(sources[0]["jpg"]), width
+            '<img class="focal-preview" src="{}" width="400" alt="" data-focal-x="id_focal_x" '
+            'data-focal-y="id_focal_y"><div class="help">{}</div>',
+            obj.largest_url(),
+            _("Click the point that must stay in every crop (faces, the subject)."),
         )
-    if article.hero_image:
-        return format_html('<img src="{}" width="{}" alt="">', article.hero_image.url, width)
-    return "–"
+
+    @admin.display(description=_("used in"))
+    def usage_list(self, obj):
+        if obj.pk is None:
+            return "–"
+        articles = (
+            Article.objects.filter(Q(hero_image=obj) | Q(body_images=obj))
+            .distinct()
+            .only("pk", "title")
+        )
+        count = len(articles)
+        if not count:
+            return _("Not used in any article.")
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:articles_article_change", args=[a.pk]), a.title) for a in articles),
+        )
+        label = ngettext("Used in %(count)d article", "Used in %(count)d articles", count) % {
+            "count": count
+        }
+        return format_html("{}: {}", label, links)
+
+
+class ExpiredImageFilter(admin.SimpleListFilter):
+    title = _("image licence")
+    parameter_name = "bildlizenz"
+
+    def lookups(self, request, model_admin):
+        return [("abgelaufen", _("shows an image whose licence expired"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "abgelaufen":
+            return queryset.filter(pk__in=Article.objects.with_expired_images().values("pk"))
+        return queryset
 
 
 @admin.register(Article)
@@ -73,18 +223,20 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
     list_display = [
         "title", "status", "category", "author_names", "published_at", "views", "thumbnail",
     ]  # fmt: skip
-    list_filter = ["status", "category", "authors__kind", "published_at", "featured"]
-    list_select_related = ["category"]
+    list_filter = [
+        "status", "category", "authors__kind", "published_at", "featured", ExpiredImageFilter,
+    ]  # fmt: skip
+    list_select_related = ["category", "hero_image"]
     search_fields = ["title", "teaser", "authors__name"]
     date_hierarchy = "published_at"
-    autocomplete_fields = ["authors", "category"]
+    autocomplete_fields = ["authors", "category", "hero_image"]
     readonly_fields = ["hero_preview", "preview_link", "reading_time", "updated_at", "view_chart"]
     actions = ["publish", "unpublish", "revoke_preview_links"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "teaser", "body"]}),
         (
             _("Hero image"),
-            {"fields": ["hero_image", "hero_preview", "hero_alt", "hero_decorative"]},
+            {"fields": ["hero_image", "hero_preview"]},
         ),
         (_("Classification"), {"fields": ["category", "authors", "tags"]}),
         (
@@ -175,13 +327,20 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
 
     @admin.display(description=_("image"))
     def thumbnail(self, obj):
-        return _thumbnail(obj, 80)
+        return _thumbnail(obj.hero_image, 64)
 
     # --- change form extras ------------------------------------------------------------------
 
     @admin.display(description=_("preview"))
     def hero_preview(self, obj):
-        return _thumbnail(obj, 400)
+        image = obj.hero_image
+        if image is None:
+            return "–"
+        return format_html(
+            '<img src="{}" width="400" alt=""><div class="help">{}</div>',
+            image.largest_url("hero"),
+            image.credit_line or _("No credit recorded yet."),
+        )
 
     @admin.display(description=_("shareable preview link"))
     def preview_link(self, obj):

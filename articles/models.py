@@ -7,7 +7,6 @@ from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
 from django.db.models import Case, Count, F, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -18,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
-from articles.images import RandomImageName, make_renditions, validate_image_upload
+from articles.images import RandomImageName, validate_image_upload
+from articles.media import Image, ImageLicenceReminder, render_body  # noqa: F401 (registers)
 from articles.text import german_slugify, reading_time, sanitize_body
 from karriere.pagecache import bump_content_version
 
@@ -120,6 +120,12 @@ class ArticleQuerySet(models.QuerySet):
         scheduled = self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
         return scheduled.aggregate(next=Min("published_at"))["next"]
 
+    def next_reader_change(self) -> datetime | None:
+        """The next moment readers must see something else without anyone saving: a scheduled
+        article goes live or an image licence runs out."""
+        moments = [self.next_scheduled_publication(), Image.objects.next_licence_end()]
+        return min((moment for moment in moments if moment), default=None)
+
     def for_editor(self, user) -> ArticleQuerySet:
         """Articles an admin user works with. Writers without ``change_any_article`` get only
         those carrying their own byline (Author.user); readers of the admin (view only, e.g.
@@ -131,7 +137,12 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self) -> ArticleQuerySet:
         """Everything a card needs, in a constant number of queries."""
-        return self.select_related("category").prefetch_related("authors")
+        return self.select_related("category", "hero_image").prefetch_related("authors")
+
+    def with_expired_images(self) -> ArticleQuerySet:
+        """Articles showing an image whose licence has run out (readers no longer see it)."""
+        expired = Image.objects.expired()
+        return self.filter(Q(hero_image__in=expired) | Q(body_images__in=expired)).distinct()
 
     def search(self, text: str) -> ArticleQuerySet:
         """The newest ``ARTICLES_SEARCH_MAX_RESULTS`` matches, best first. PostgreSQL: German
@@ -225,20 +236,21 @@ class Article(models.Model):
     )
     teaser = models.TextField(_("teaser"), max_length=600)
     body = RichTextUploadingField(_("body"), blank=True)
-    hero_image = models.ImageField(
-        _("hero image"),
-        upload_to=RandomImageName("articles"),
+    # The reader's HTML of the body: library images as figures with renditions and credits,
+    # rendered on save (articles.media.render_body). Empty for rows written without save().
+    body_html = models.TextField(blank=True, editable=False)
+    body_images = models.ManyToManyField(
+        Image, blank=True, editable=False, related_name="body_articles"
+    )
+    hero_image = models.ForeignKey(
+        Image,
+        verbose_name=_("hero image"),
+        on_delete=models.SET_NULL,
+        null=True,
         blank=True,
-        validators=[validate_image_upload],
+        related_name="hero_articles",
+        help_text=_("Search the image library, or add a new image with the plus sign."),
     )
-    hero_alt = models.CharField(_("alternative text"), max_length=250, blank=True)
-    hero_decorative = models.BooleanField(
-        _("decorative image"),
-        default=False,
-        help_text=_("Tick only if the image carries no information; it then needs no alt text."),
-    )
-    # Sizes and stored names of the hero image's renditions, made once when it is saved.
-    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="articles"
     )
@@ -303,29 +315,13 @@ class Article(models.Model):
         self.reading_time = reading_time(self.teaser, self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        if self.hero_image and str(self.hero_image) != str(loaded.get("hero_image") or ""):
-            # Store the upload first so the renditions can be made from the stored file.
-            if not self.hero_image._committed:
-                self.hero_image.save(self.hero_image.name, self.hero_image.file, save=False)
-            self.hero_renditions = make_renditions(self.hero_image.storage, self.hero_image.name)
-        elif not self.hero_image:
-            self.hero_renditions = {}
-        stale_files = self._replaced_image_files(loaded)
+        self.body_html, body_images = render_body(self.body)
         with transaction.atomic(using=kwargs.get("using")):
             super().save(*args, **kwargs)
             self._record_slug_change(loaded)
             self._update_search_vector()
-        self._loaded = {
-            "slug": self.slug,
-            "status": self.status,
-            "hero_image": str(self.hero_image),
-            "hero_renditions": self.hero_renditions,
-        }
-        if stale_files:
-            storage = self.hero_image.storage
-            transaction.on_commit(
-                lambda: [storage.delete(name) for name in stale_files], using=kwargs.get("using")
-            )
+            self.body_images.set(body_images)
+        self._loaded = {"slug": self.slug, "status": self.status}
         transaction.on_commit(bump_content_version, using=kwargs.get("using"))
 
     def get_absolute_url(self):
@@ -339,12 +335,9 @@ class Article(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         article = super().from_db(db, field_names, values)
-        # What the row held when loaded: save() compares against it (slug history,
-        # renditions) without another query.
-        article._loaded = {
-            name: article.__dict__.get(name)
-            for name in ("slug", "status", "hero_image", "hero_renditions")
-        }
+        # What the row held when loaded: save() compares against it (slug history) without
+        # another query.
+        article._loaded = {name: article.__dict__.get(name) for name in ("slug", "status")}
         return article
 
     @property
@@ -354,18 +347,6 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
-
-    def clean(self):
-        super().clean()
-        if self.hero_image and not self.hero_decorative and not self.hero_alt.strip():
-            raise ValidationError(
-                {
-                    "hero_alt": _(
-                        "Describe the image for people who cannot see it, or tick "
-                        "“decorative image”."
-                    )
-                }
-            )
 
     def preview_token(self) -> str:
         return signing.TimestampSigner(salt=PREVIEW_SALT).sign_object(
@@ -390,15 +371,6 @@ class Article(models.Model):
         """Every shareable preview link handed out so far stops working."""
         self.preview_key = new_preview_key()
         Article.objects.filter(pk=self.pk).update(preview_key=self.preview_key)
-
-    def _replaced_image_files(self, loaded: dict) -> list[str]:
-        """The previous hero image and its renditions, once another image replaced it; they are
-        deleted after the commit (never before: a rollback would leave the article without)."""
-        previous = str(loaded.get("hero_image") or "")
-        if not previous or previous == str(self.hero_image):
-            return []
-        renditions = (loaded.get("hero_renditions") or {}).get("sources", [])
-        return [previous] + [item[ext] for item in renditions for ext in ("webp", "jpg")]
 
     def _record_slug_change(self, loaded: dict) -> None:
         old_slug = loaded.get("slug")

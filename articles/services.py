@@ -1,10 +1,18 @@
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
-from django.utils import timezone
+from datetime import date, timedelta
 
-from articles.models import Article, Author, unique_slug
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import ngettext
+
+from articles.models import Article, Author, Image, ImageLicenceReminder, unique_slug
 
 
 @transaction.atomic
@@ -35,3 +43,49 @@ def author_for_user(*, user: AbstractBaseUser) -> Author:
             user=user, name=name, slug=unique_slug(Author, name), kind=Author.Kind.STAFF
         )
     return author
+
+
+@transaction.atomic
+def image_licence_reminder_send(*, today: date | None = None) -> int:
+    """Mail the Redaktion the images whose licence ends within 30 days, once per week.
+
+    Returns how many images the mail listed (0: nothing to report, no one to tell, or this
+    week's mail went out already). The week's row is claimed in the same transaction as the
+    mail is sent, so a retried or doubled task never sends it twice.
+    """
+    today = today or timezone.localdate()
+    images = list(
+        Image.objects.expiring(days=30).with_usage().order_by("licence_until", "title")
+    )
+    recipients = sorted(
+        set(
+            get_user_model()
+            .objects.filter(groups__name="Redaktion", is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+        | set(settings.ARTICLES_IMAGE_LICENCE_EMAILS)
+    )
+    if not images or not recipients:
+        return 0
+    week = today - timedelta(days=today.weekday())
+    _, claimed = ImageLicenceReminder.objects.get_or_create(week=week)
+    if not claimed:
+        return 0
+    body = render_to_string(
+        "articles/mail/licence_reminder.txt",
+        {
+            "images": images,
+            "admin_url": settings.SITE_URL
+            + reverse("admin:articles_image_changelist")
+            + "?lizenz=endet",
+            "site_url": settings.SITE_URL,
+        },
+    )
+    subject = ngettext(
+        "Image licences: %(count)d licence ends within 30 days",
+        "Image licences: %(count)d licences end within 30 days",
+        len(images),
+    ) % {"count": len(images)}
+    send_mail(subject, body, None, recipients)
+    return len(images)

@@ -74,7 +74,9 @@ def render_article_page(
 
 
 def _article_page_queryset():
-    return Article.objects.select_related("category").prefetch_related("authors", "tags")
+    return Article.objects.select_related("category", "hero_image").prefetch_related(
+        "authors", "tags", "body_images"
+    )
 
 
 @require_GET

@@ -86,7 +86,8 @@ def cache_page_for_readers(view: Callable[..., HttpResponse]) -> Callable[..., H
 
 def _page_timeout() -> int:
     """Seconds a page may stay cached: never past the moment the next scheduled article goes
-    live, since nobody saves anything then to bump the content version."""
+    live or an image licence runs out, since nobody saves anything then to bump the content
+    version."""
     # Imported here: articles.models imports this module to bump the version.
     from articles.models import Article
 
@@ -94,7 +95,7 @@ def _page_timeout() -> int:
     key = f"karriere:next-publication:{content_version()}"
     upcoming = cache.get(key)
     if upcoming is None or 0 < upcoming <= now:
-        next_at = Article.objects.next_scheduled_publication()
+        next_at = Article.objects.next_reader_change()
         upcoming = next_at.timestamp() if next_at else 0
         cache.set(key, upcoming, settings.PAGECACHE_TIMEOUT)
     if upcoming:

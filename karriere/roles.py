@@ -29,6 +29,8 @@ ROLES: dict[str, list[str]] = {
         *_crud("articles.category"),
         *_crud("articles.author"),
         *_crud("articles.slugredirect"),
+        *_crud("articles.image"),
+        "articles.delete_used_image",
         *_crud("taggit.tag"),
         # A consent text that readers agreed to is evidence: editors add new versions only.
         *_crud("newsletter.consenttext", "add", "view"),
@@ -37,6 +39,9 @@ ROLES: dict[str, list[str]] = {
         # Without change_any_article the article admin shows and saves only their own
         # articles; without publish_article they cannot set "published" or edit a live one.
         *_crud("articles.article", "add", "change", "view"),
+        # Images: upload, describe and use any; delete only those no article uses (the image
+        # admin asks for delete_used_image, which only the Redaktion has).
+        *_crud("articles.image"),
         *_crud("articles.category", "view"),
         # The byline and tag fields search these through the admin's autocomplete.
         *_crud("articles.author", "view"),

@@ -346,6 +346,12 @@ ARTICLES_IMAGE_MAX_BYTES = env_int("ARTICLES_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 ARTICLES_PREVIEW_MAX_AGE = env_int("ARTICLES_PREVIEW_MAX_AGE", 7 * 24 * 3600)
 # Search shows (and ranks) at most this many of the newest matching articles.
 ARTICLES_SEARCH_MAX_RESULTS = env_int("ARTICLES_SEARCH_MAX_RESULTS", 200)
+# Image library: a "Bildnachweise" list at the end of each article, and what readers see where
+# an image's licence has expired (a static file path, e.g. "img/bild-nicht-verfuegbar.svg";
+# empty: nothing). Expiry warnings go to the Redaktion's addresses plus these (comma-separated).
+ARTICLES_IMAGE_CREDITS_LIST = env_bool("ARTICLES_IMAGE_CREDITS_LIST", True)
+ARTICLES_IMAGE_EXPIRED_PLACEHOLDER = os.environ.get("ARTICLES_IMAGE_EXPIRED_PLACEHOLDER", "")
+ARTICLES_IMAGE_LICENCE_EMAILS = env_list("ARTICLES_IMAGE_LICENCE_EMAILS", [])
 # CKEditor uploads: our own upload view (articles.ckeditor) checks every file with Pillow and
 # refuses non-images and SVG; these settings keep the package's own paths in line with it.
 CKEDITOR_ALLOW_NONIMAGE_FILES = False
@@ -450,6 +456,7 @@ PERIODIC_JOBS = {
     "erase_comment_client_data": ("comments.tasks.erase_comment_client_data", 3600),
     "purge_unconfirmed_signups": ("newsletter.tasks.purge_unconfirmed", 3600),
     "prune_task_results": ("karriere.tasks.prune_task_results", 24 * 3600),
+    "mail_expiring_image_licences": ("articles.tasks.mail_expiring_image_licences", 7 * 24 * 3600),
 }
 if VIEW_COUNT_REDIS_URL:
     # Only the Redis store collects counts to move; the database store writes them at once.

@@ -15,6 +15,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from articles.models import Article, Author, Category
+from articles.models import Image as LibraryImage
 from articles.text import GERMAN_TRANSLITERATION, german_slugify
 
 CATEGORIES = [
@@ -353,7 +354,6 @@ class Command(BaseCommand):
                 "category": categories[category],
                 "status": Article.Status.PUBLISHED,
                 "featured": index == 0,
-                "hero_alt": f"Titelbild: {title}",
             }
             # The date is set once, so a second run does not move articles around.
             published_at = now - timedelta(days=3 * index + 1, hours=index)
@@ -363,9 +363,16 @@ class Command(BaseCommand):
                 create_defaults={**fields, "published_at": published_at},
             )
             if not article.hero_image:
-                article.hero_image.save(
-                    f"{slug}.jpg", ContentFile(demo_image(title, index)), save=True
+                image = LibraryImage(
+                    title=title,
+                    alt_text=f"Titelbild: {title}",
+                    caption=teaser[:300] if index == 0 else "",
+                    credit="Grafik: Karriere-Redaktion",
+                    licence=LibraryImage.Licence.OWN,
                 )
+                image.file.save(f"{slug}.jpg", ContentFile(demo_image(title, index)), save=True)
+                article.hero_image = image
+                article.save()
             article.authors.set([authors[name] for name in names])
             article.tags.set(tags)
         self.stdout.write(
