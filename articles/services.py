@@ -54,9 +54,7 @@ def image_licence_reminder_send(*, today: date | None = None) -> int:
     mail is sent, so a retried or doubled task never sends it twice.
     """
     today = today or timezone.localdate()
-    images = list(
-        Image.objects.expiring(days=30).with_usage().order_by("licence_until", "title")
-    )
+    images = list(Image.objects.expiring(days=30).with_usage().order_by("licence_until", "title"))
     recipients = sorted(
         set(
             get_user_model()

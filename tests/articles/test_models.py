@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from articles.images import validate_image_upload
@@ -121,36 +120,6 @@ def test_changing_a_draft_slug_records_nothing():
     assert not SlugRedirect.objects.exists()
 
 
-def test_hero_image_gets_webp_and_jpeg_renditions_once_on_save():
-    article = ArticleFactory()
-    article.hero_image.save("bild.jpg", ContentFile(jpeg_bytes(1600, 900)), save=True)
-    renditions = article.hero_renditions
-    assert (renditions["width"], renditions["height"]) == (1600, 900)
-    assert [item["width"] for item in renditions["sources"]] == [400, 800, 1200]
-    storage = article.hero_image.storage
-    assert all(storage.exists(item["webp"]) and storage.exists(item["jpg"])
-               for item in renditions["sources"])  # fmt: skip
-    article = Article.objects.get(pk=article.pk)
-    article.title = "Neu"
-    article.save()
-    assert article.hero_renditions == renditions
-
-
-def test_small_hero_image_is_not_upscaled():
-    article = ArticleFactory()
-    article.hero_image.save("klein.jpg", ContentFile(jpeg_bytes(600, 400)), save=True)
-    assert [item["width"] for item in article.hero_renditions["sources"]] == [400, 600]
-
-
-def test_hero_image_needs_alt_text_unless_decorative():
-    article = ArticleFactory.build(category=CategoryFactory(), hero_image="a.jpg", hero_alt="")
-    with pytest.raises(ValidationError) as error:
-        article.clean()
-    assert "hero_alt" in error.value.message_dict
-    article.hero_decorative = True
-    article.clean()
-
-
 @pytest.mark.parametrize(
     ("name", "content"), [("bild.svg", SVG), ("bild.jpg", HTML), ("bild.jpg", b"")]
 )
@@ -192,36 +161,3 @@ def test_preview_token_finds_the_article_until_it_expires(settings):
         timezone.now() + timedelta(seconds=settings.ARTICLES_PREVIEW_MAX_AGE + 5)
     ):
         assert Article.from_preview_token(token) is None
-
-
-def test_uploaded_images_get_random_names_with_an_image_extension():
-    article = ArticleFactory()
-    article.hero_image.save("bewerbung-max-mustermann.html", ContentFile(jpeg_bytes()), save=True)
-    name = article.hero_image.name
-    assert name.startswith(f"articles/{timezone.now():%Y/%m}/")
-    assert name.endswith(".jpg")
-    assert "mustermann" not in name and ".html" not in name
-    other = ArticleFactory()
-    other.hero_image.save("bild.png", ContentFile(jpeg_bytes()), save=True)
-    assert other.hero_image.name.endswith(".png") and other.hero_image.name != name
-
-
-def test_replacing_the_hero_image_deletes_the_old_file_and_its_renditions(
-    django_capture_on_commit_callbacks,
-):
-    article = ArticleFactory()
-    with django_capture_on_commit_callbacks(execute=True):
-        article.hero_image.save("alt.jpg", ContentFile(jpeg_bytes(1600, 900)), save=True)
-    storage = article.hero_image.storage
-    old_files = [article.hero_image.name] + [
-        item[ext] for item in article.hero_renditions["sources"] for ext in ("webp", "jpg")
-    ]
-    assert all(storage.exists(name) for name in old_files)
-
-    article = Article.objects.get(pk=article.pk)
-    with django_capture_on_commit_callbacks(execute=True):
-        article.hero_image.save("neu.jpg", ContentFile(jpeg_bytes(1600, 900)), save=True)
-
-    assert not any(storage.exists(name) for name in old_files)
-    assert storage.exists(article.hero_image.name)
-    assert all(storage.exists(item["webp"]) for item in article.hero_renditions["sources"])

@@ -18,7 +18,7 @@ from articles.services import article_publish
 from comments.models import Comment
 from comments.services import comment_approve
 from karriere.pagecache import CSRF_PLACEHOLDER, bump_content_version, cache_page_for_readers
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, ImageFactory
 
 pytestmark = pytest.mark.django_db
 # The decorator's own tests run against the small views below; the last tests use the site's.
@@ -315,3 +315,26 @@ def test_redis_cache_backend_reuses_one_client_for_every_call():
 
     assert cache.get_many(["eins", "zwei", "drei"]) == {"eins": 1, "zwei": b"2"}
     assert cache._cache.get_client() is cache._cache.get_client(write=True)
+
+
+def test_an_expired_image_licence_leaves_the_cached_page_when_the_licence_ends(
+    client, settings, clock
+):
+    # The in-process cache follows the test's clock; Redis would expire entries in real time.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.PAGECACHE_TIMEOUT = 24 * 3600  # longer than the licence has left
+    # The clock stands at 2 March 2026, 10:00 in Germany: the licence ends at midnight, 14 h on.
+    image = ImageFactory(licence_until=timezone.localdate())
+    article = ArticleFactory(
+        hero_image=image, body=f'<p>Text</p><p><img src="{image.file.url}" alt=""></p>'
+    )
+    url = article.get_absolute_url()
+
+    assert client.get(url).content.decode().count("<figure") == 2
+    clock.shift(14 * 3600 - 1)  # 23:59:59 on the licence's last day
+    page = client.get(url).content.decode()
+    assert page.count("<figure") == 2
+    clock.shift(2)  # 00:00:01 the next day
+    page = client.get(url).content.decode()
+    assert "<figure" not in page and "/media/images/" not in page
+    assert page.rstrip().endswith("</html>")
