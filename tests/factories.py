@@ -33,7 +33,8 @@ class ImageFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Image
 
-    file = factory.django.ImageField(width=1600, height=900, color="#0b5cad", format="JPEG")
+    # Small, so the renditions made on save cost little; tests of sizes pass their own.
+    file = factory.django.ImageField(width=480, height=270, color="#0b5cad", format="JPEG")
     title = factory.Sequence(lambda n: f"Bewerbungsgespräch im Büro {n}")
     alt_text = "Zwei Personen im Gespräch am Schreibtisch"
     caption = "Gut vorbereitet ins Vorstellungsgespräch"

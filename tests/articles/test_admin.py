@@ -308,7 +308,7 @@ def test_ckeditor_upload_is_staff_only(client):
 def test_hero_preview_shows_the_hero_crop_and_the_credit(admin_client):
     article = ArticleFactory(hero_image=ImageFactory())
     html = admin_client.get(f"{ADMIN}{article.pk}/change/").content.decode()
-    assert "-hero-1200.jpg" in html and "Foto: Anna Müller / Agentur Süd" in html
+    assert "-hero-480.jpg" in html and "Foto: Anna Müller / Agentur Süd" in html
     assert "-square-160.jpg" in admin_client.get(ADMIN).content.decode()
 
 

@@ -173,7 +173,7 @@ def test_library_image_in_a_body_becomes_a_figure_with_renditions_and_credit():
     html = article.body_html
     assert f'<figure class="bild" data-bild="{image.pk}">' in html
     assert "-original-400.webp 400w" in html and 'loading="lazy"' in html
-    assert 'width="1200" height="675"' in html
+    assert 'width="480" height="270"' in html
     assert f'alt="{image.alt_text}"' in html  # the library's alt text where the editor gave none
     assert "<figcaption>Gehaltsgespräch: gut vorbereitet" in html
     assert "Foto: Anna Müller / Agentur Süd" in html

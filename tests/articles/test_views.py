@@ -128,7 +128,8 @@ def test_hero_image_is_a_figure_with_srcset_sizes_dimensions_caption_and_credit(
 
 
 def test_cards_use_the_3_2_crop_lazily_and_top_articles_the_square(client):
-    ArticleFactory(title="Gehaltserhöhung verhandeln", hero_image=ImageFactory(), view_count=5)
+    image = ImageFactory(file__width=1600, file__height=900)
+    ArticleFactory(title="Gehaltserhöhung verhandeln", hero_image=image, view_count=5)
     html = html_of(client.get("/"))
     assert "-card-800.jpg 800w" in html and 'loading="lazy"' in html
     assert "-square-160.jpg 160w" in html
