@@ -75,6 +75,13 @@ def article_body(article: Article) -> SafeString:
     return SafeString(hide_expired(body, expired) if expired else body)
 
 
+@register.simple_tag
+def articles_with_expired_images(limit: int = 20) -> list[Article]:
+    """For the admin dashboard: articles whose hero or body shows an image readers no longer
+    see because its licence ran out."""
+    return list(Article.objects.with_expired_images().only("pk", "title")[:limit])
+
+
 @register.inclusion_tag("articles/_image_credits.html")
 def image_credits(article: Article):
     """The "Bildnachweise" list (``ARTICLES_IMAGE_CREDITS_LIST``): every image readers see."""

@@ -353,3 +353,37 @@ def test_revoking_preview_links_stops_the_links_handed_out_before(admin_client, 
     assert client.get(old_link).status_code == 404
     article.refresh_from_db()
     assert client.get(f"/vorschau/{article.preview_token()}/").status_code == 200
+
+
+def test_ckeditor_browser_lists_the_library_in_german_and_uploads_with_credit(admin_client):
+    ImageFactory(title="Bewerbungsgespräch", credit="Foto: Jörg Weiß")
+    ImageFactory(title="Altes Bild ohne Nachweis", credit="")
+    url = "/ckeditor/browse/?CKEditor=id_body&CKEditorFuncNum=7&langCode=de"
+    html = admin_client.get(url).content.decode()
+    assert "Bildbibliothek" in html and 'data-func-num="7"' in html
+    assert "Bewerbungsgespräch" in html and "Foto: Jörg Weiß" in html
+    assert "Bildnachweis fehlt" in html and "-square-160.jpg" in html
+    assert "Neues Bild hochladen" in html
+
+    data = image_form_data(file=upload("gehalt.jpg", jpeg_bytes()), credit="")
+    html = admin_client.post(url, data).content.decode()
+    assert "Dieses Feld ist zwingend erforderlich" in html
+    assert 'value="Gehaltsgespräch im Büro"' in html  # what was typed is kept
+
+    data = image_form_data(file=upload("gehalt.jpg", jpeg_bytes()))
+    response = admin_client.post(url, data)
+    image = Image.objects.get(title="Gehaltsgespräch im Büro")
+    assert response.status_code == 302
+    assert "CKEditorFuncNum=7" in response["Location"] and f"neu={image.pk}" in response["Location"]
+    html = admin_client.get(response["Location"]).content.decode()
+    assert f'data-url="{image.file.url}"' in html and "Füge es unten ein" in html
+    assert image.uploaded_by.username == "admin"
+
+    html = admin_client.get(url + "&q=weiß").content.decode()
+    assert "Bewerbungsgespräch" in html and "Gehaltsgespräch im Büro" not in html
+
+
+def test_ckeditor_browser_needs_the_right_to_view_images(client):
+    user = User.objects.create_user("moderatorin", password="geheim-123", is_staff=True)
+    client.force_login(user)
+    assert client.get("/ckeditor/browse/").status_code == 403
