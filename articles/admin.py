@@ -5,6 +5,7 @@ from functools import partial
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db.models import Prefetch, Q
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -61,6 +62,24 @@ def _thumbnail(image: Image | None, width: int):
     return format_html(
         '<img src="{}" width="{}" height="{}" alt="">', image.thumbnail_url, width, width
     )
+
+
+class LibraryAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete answers, with a thumbnail and the credit for library images
+    (shown by static/js/image_autocomplete.js in the hero image field)."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, Image):
+            result.update(thumbnail=obj.thumbnail_url, credit=obj.credit_line)
+        return result
+
+
+# The project uses Django's default admin site; its autocomplete view is swapped for the one
+# above (AdminSite.autocomplete_view is the documented hook, looked up when the URLs are built).
+admin.site.autocomplete_view = lambda request: LibraryAutocompleteJsonView.as_view(
+    admin_site=admin.site
+)(request)
 
 
 class CreditFilter(admin.SimpleListFilter):
@@ -259,6 +278,7 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/article_admin.css"]}
+        js = ["js/image_autocomplete.js"]
 
     # --- who may do what -------------------------------------------------------------------
 
@@ -305,6 +325,8 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
                 reverse("admin:autocomplete")
                 + "?app_label=articles&model_name=article&field_name=tags"
             )
+        if "hero_image" in form.base_fields:
+            form.base_fields["hero_image"].widget.widget.attrs["data-thumbnails"] = "true"
         for name in ("seo_title", "seo_description"):
             if name in form.base_fields:
                 form.base_fields[name].widget.attrs["data-counter"] = "true"

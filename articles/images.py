@@ -21,6 +21,7 @@ from PIL import Image, ImageOps
 ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 RENDITION_WIDTHS = (400, 800, 1200)
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
+FORMAT_EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
 
 
 def validate_image_upload(file) -> None:
@@ -95,6 +96,18 @@ def focal_crop(image: Image.Image, ratio: float | None, focal: tuple[float, floa
     left = min(max(round(focal[0] * width - crop_w / 2), 0), width - crop_w)
     top = min(max(round(focal[1] * height - crop_h / 2), 0), height - crop_h)
     return image.crop((left, top, left + crop_w, top + crop_h))
+
+
+def image_extension(file) -> str:
+    """The file extension of the image format Pillow finds in the file (never the uploader's:
+    the web server picks the content type from it)."""
+    position = file.tell()
+    file.seek(0)
+    try:
+        with Image.open(file) as image:
+            return FORMAT_EXTENSIONS.get(image.format, ".jpg")
+    finally:
+        file.seek(position)
 
 
 def make_renditions(

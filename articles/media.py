@@ -19,7 +19,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.images import RandomImageName, make_renditions, rendition_files, validate_image_upload
+from articles.images import (
+    RandomImageName,
+    image_extension,
+    make_renditions,
+    rendition_files,
+    validate_image_upload,
+)
 from karriere.pagecache import bump_content_version
 
 CC_URLS = {
@@ -181,8 +187,10 @@ class Image(models.Model):
         loaded = getattr(self, "_loaded", {})
         using = kwargs.get("using")
         if self.file and not self.file._committed:
-            # Store the upload first so the renditions are made from the stored file.
-            self.file.save(self.file.name, self.file.file, save=False)
+            # Store the upload first so the renditions are made from the stored file, under a
+            # random name whose extension is that of the format found in the file.
+            extension = image_extension(self.file.file)
+            self.file.save(f"bild{extension}", self.file.file, save=False)
         source = (str(self.file), self.focal_x, self.focal_y)
         stale = []
         if self.file and (source != _as_source(loaded.get("source")) or not self.renditions):

@@ -387,3 +387,27 @@ def test_ckeditor_browser_needs_the_right_to_view_images(client):
     user = User.objects.create_user("moderatorin", password="geheim-123", is_staff=True)
     client.force_login(user)
     assert client.get("/ckeditor/browse/").status_code == 403
+
+
+def test_hero_image_is_searched_in_the_library_with_thumbnails_or_added_in_place(admin_client):
+    image = ImageFactory(title="Gehaltsgespräch unter vier Augen", credit="Foto: Jörg Weiß")
+    ImageFactory(title="Lebenslauf auf dem Schreibtisch")
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "articles", "model_name": "article", "field_name": "hero_image",
+         "term": "gehaltsgespräch"},
+    )  # fmt: skip
+    (result,) = response.json()["results"]
+    assert result == {
+        "id": str(image.pk),
+        "text": "Gehaltsgespräch unter vier Augen",
+        "thumbnail": image.thumbnail_url,
+        "credit": "Foto: Jörg Weiß",
+    }
+    form = admin_client.get(f"{ADMIN}add/").content.decode()
+    assert 'data-thumbnails="true"' in form and "js/image_autocomplete.js" in form
+    # The plus sign opens the image form in a popup: upload in place.
+    assert (
+        'id="add_id_hero_image"' in form
+        and "/admin/articles/image/add/?_to_field=id&amp;_popup=1" in form
+    )

@@ -13,7 +13,7 @@ from PIL import Image as PILImage
 
 from articles.media import Image, licence_end
 from articles.models import Article
-from tests.articles.images import jpeg_bytes, phone_jpeg, transparent_png
+from tests.articles.images import jpeg_bytes, phone_jpeg, transparent_png, upload
 from tests.factories import ArticleFactory, ImageFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +132,14 @@ def test_uploaded_images_get_random_names_with_an_image_extension():
     assert image.file.name.startswith(f"images/{timezone.now():%Y/%m}/")
     assert image.file.name.endswith(".jpg")
     assert "mustermann" not in image.file.name and ".html" not in image.file.name
+    # Uploads (admin, CKEditor) are stored with the extension of their real format.
+    for name, content, extension in [
+        ("foto.png", jpeg_bytes(), ".jpg"),
+        ("logo.jpg", transparent_png(), ".png"),
+    ]:
+        uploaded = ImageFactory.build(file=upload(name, content))
+        uploaded.save()
+        assert uploaded.file.name.endswith(extension)
 
 
 def test_image_needs_alt_text_unless_decorative():

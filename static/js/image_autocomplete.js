@@ -1,0 +1,38 @@
+// The hero image field searches the image library: each suggestion shows a thumbnail, the
+// title and the credit (extra fields of the admin's autocomplete answer, see
+// articles.admin.LibraryAutocompleteJsonView). No inline script (CSP).
+"use strict";
+
+window.addEventListener("load", function () {
+  if (!window.django || !django.jQuery || !django.jQuery.fn.select2) return;
+  var $ = django.jQuery;
+
+  function option(item) {
+    if (!item.id || !item.thumbnail) return item.text;
+    var row = $('<span class="image-option"><img width="48" height="48" alt=""> ' +
+                '<span class="image-option-text"><strong></strong><br><small></small></span></span>');
+    row.find("img").attr("src", item.thumbnail);
+    row.find("strong").text(item.text);
+    row.find("small").text(item.credit || "Bildnachweis fehlt");
+    return row;
+  }
+
+  $("select[data-thumbnails]").each(function (_, element) {
+    var select = $(element);
+    if (select.data("select2")) select.select2("destroy");
+    select.select2({
+      ajax: {
+        data: function (params) {
+          return {
+            term: params.term,
+            page: params.page,
+            app_label: element.dataset.appLabel,
+            model_name: element.dataset.modelName,
+            field_name: element.dataset.fieldName
+          };
+        }
+      },
+      templateResult: option
+    });
+  });
+});
