@@ -57,7 +57,14 @@ def test_editor_writes_previews_and_publishes_an_article(
     body.type("Recherchiere Gehaltsspannen, bevor du eine Zahl nennst.")
     expect(body.get_by_role("heading", name="Die eigene Marktlage kennen", level=2)).to_be_visible()
 
-    pick_in_select2(page, "Titelbild:", "Verhandlung", "Verhandlung am Besprechungstisch")
+    # The hero comes from the image library: suggestions show a thumbnail and the credit.
+    row = page.locator(".form-row").filter(has=page.get_by_text("Titelbild:", exact=True))
+    row.get_by_role("combobox").first.click()
+    page.get_by_role("searchbox").last.fill("Verhandlung")
+    option = page.get_by_role("option", name="Verhandlung am Besprechungstisch")
+    expect(option.locator("img")).to_be_visible()
+    expect(option).to_contain_text("Foto: Anna Müller / Agentur Süd")
+    option.click()
     pick_in_select2(page, "Kategorie:", "Gehalt", "Gehalt & Verhandlung")
     pick_in_select2(page, "Autoren:", "Schr", "Jana Schröder")
     page.get_by_label("Schlagwörter:").fill("Gehalt, Berufseinstieg")
