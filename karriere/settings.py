@@ -7,6 +7,7 @@ variables listed in the README.
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -188,8 +189,18 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploads and image renditions go through Django's storage API only, so media can live on
+# S3-compatible object storage: MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage (install
+# django-storages[s3]) with MEDIA_STORAGE_OPTIONS as JSON, e.g. {"bucket_name": "karriere-media",
+# "endpoint_url": "https://s3.example", "custom_domain": "media.karriere.example",
+# "querystring_auth": false}; boto3 reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY itself.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get(
+            "MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(os.environ.get("MEDIA_STORAGE_OPTIONS", "") or "{}"),
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
