@@ -152,6 +152,11 @@ class ImageAdmin(admin.ModelAdmin):
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
 
+    def delete_queryset(self, request, queryset):
+        # One by one, so each image's files go too (Image.delete), as on its own delete page.
+        for image in queryset:
+            image.delete()
+
     def has_delete_permission(self, request, obj=None):
         if not super().has_delete_permission(request, obj):
             return False

@@ -411,3 +411,20 @@ def test_hero_image_is_searched_in_the_library_with_thumbnails_or_added_in_place
         'id="add_id_hero_image"' in form
         and "/admin/articles/image/add/?_to_field=id&amp;_popup=1" in form
     )
+
+
+def test_bulk_deleting_images_deletes_their_files(admin_client, django_capture_on_commit_callbacks):
+    images = ImageFactory.create_batch(2)
+    names = [name for image in images for name in (image.file.name, image.thumbnail_url)]
+    storage = images[0].file.storage
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            IMAGES,
+            {
+                "action": "delete_selected",
+                "_selected_action": [i.pk for i in images],
+                "post": "yes",
+            },
+        )
+    assert response.status_code == 302 and not Image.objects.exists()
+    assert not any(storage.exists(name.removeprefix("/media/")) for name in names)

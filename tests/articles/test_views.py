@@ -228,8 +228,10 @@ def test_article_page_query_count_does_not_grow_with_content(client, django_asse
     def make(n):
         authors = AuthorFactory.create_batch(n)
         tags = [f"Thema {i}" for i in range(n)]
-        article = ArticleFactory(authors=authors, tags=tags)
-        ArticleFactory.create_batch(n, tags=tags)
+        image = ImageFactory()
+        body = "".join(f'<p><img src="{ImageFactory().file.url}" alt=""></p>' for _ in range(n))
+        article = ArticleFactory(authors=authors, tags=tags, hero_image=image, body=body)
+        ArticleFactory.create_batch(n, tags=tags, hero_image=image)
         return article
 
     small, big = make(1), make(6)
@@ -246,7 +248,7 @@ def test_article_page_query_count_does_not_grow_with_content(client, django_asse
 def test_list_pages_query_count_is_constant(client, url, django_assert_max_num_queries):
     category, author = CategoryFactory(), AuthorFactory()
     ArticleFactory.create_batch(15, category=category, authors=[author], tags=["Bewerbung"],
-                                title="Bewerbung", slug="")  # fmt: skip
+                                title="Bewerbung", slug="", hero_image=ImageFactory())  # fmt: skip
     url = url.format(category=category.slug, tag="bewerbung", author=author.slug)
     with django_assert_max_num_queries(8):
         assert client.get(url).status_code == 200
