@@ -331,7 +331,9 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
                 + "?app_label=articles&model_name=article&field_name=tags"
             )
         if "hero_image" in form.base_fields:
-            form.base_fields["hero_image"].widget.widget.attrs["data-thumbnails"] = "true"
+            form.base_fields["hero_image"].widget.widget.attrs.update(
+                {"data-thumbnails": "true", "data-missing-credit": _("Credit missing")}
+            )
         for name in ("seo_title", "seo_description"):
             if name in form.base_fields:
                 form.base_fields[name].widget.attrs["data-counter"] = "true"

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -147,9 +148,14 @@ class Image(models.Model):
     focal_x = models.FloatField(
         _("focal point horizontal (%)"),
         default=50,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("Click the preview to set it. Crops keep this point in view."),
     )
-    focal_y = models.FloatField(_("focal point vertical (%)"), default=50)
+    focal_y = models.FloatField(
+        _("focal point vertical (%)"),
+        default=50,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),

@@ -1,3 +1,4 @@
+import django.core.validators
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
@@ -127,11 +128,25 @@ class Migration(migrations.Migration):
                     "focal_x",
                     models.FloatField(
                         default=50,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
                         help_text="Click the preview to set it. Crops keep this point in view.",
                         verbose_name="focal point horizontal (%)",
                     ),
                 ),
-                ("focal_y", models.FloatField(default=50, verbose_name="focal point vertical (%)")),
+                (
+                    "focal_y",
+                    models.FloatField(
+                        default=50,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="focal point vertical (%)",
+                    ),
+                ),
                 ("renditions", models.JSONField(blank=True, default=dict, editable=False)),
                 ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded")),
                 ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),

@@ -7,13 +7,13 @@ window.addEventListener("load", function () {
   if (!window.django || !django.jQuery || !django.jQuery.fn.select2) return;
   var $ = django.jQuery;
 
-  function option(item) {
+  function option(item, missingCredit) {
     if (!item.id || !item.thumbnail) return item.text;
     var row = $('<span class="image-option"><img width="48" height="48" alt=""> ' +
                 '<span class="image-option-text"><strong></strong><br><small></small></span></span>');
     row.find("img").attr("src", item.thumbnail);
     row.find("strong").text(item.text);
-    row.find("small").text(item.credit || "Bildnachweis fehlt");
+    row.find("small").text(item.credit || missingCredit);
     return row;
   }
 
@@ -32,7 +32,7 @@ window.addEventListener("load", function () {
           };
         }
       },
-      templateResult: option
+      templateResult: function (item) { return option(item, element.dataset.missingCredit); }
     });
   });
 });

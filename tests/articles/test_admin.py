@@ -428,3 +428,9 @@ def test_bulk_deleting_images_deletes_their_files(admin_client, django_capture_o
         )
     assert response.status_code == 302 and not Image.objects.exists()
     assert not any(storage.exists(name.removeprefix("/media/")) for name in names)
+
+
+def test_focal_point_outside_the_image_is_refused_in_german(admin_client):
+    data = image_form_data(file=upload("bild.jpg", jpeg_bytes()), focal_x="150")
+    html = admin_client.post(f"{IMAGES}add/", data).content.decode()
+    assert "kleiner oder gleich 100" in html and not Image.objects.exists()
