@@ -205,7 +205,10 @@ class Image(models.Model):
             )
             current = {str(self.file), *rendition_files(self.renditions)}
             stale = [name for name in loaded.get("files", []) if name and name not in current]
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if not adding:
+            self._render_bodies_again()
         self._loaded = {
             "source": source,
             "files": [str(self.file), *rendition_files(self.renditions)],
@@ -237,6 +240,13 @@ class Image(models.Model):
             ),
         }  # fmt: skip
         return image
+
+    def _render_bodies_again(self) -> None:
+        """Articles show this image in their body as markup rendered when they were saved: a
+        new caption, credit, alt text or crop must reach them without anyone saving them."""
+        for article in self.body_articles.only("pk", "body"):
+            html, _ = render_body(article.body)
+            type(article).objects.filter(pk=article.pk).update(body_html=html)
 
     def clean(self):
         super().clean()
@@ -401,13 +411,11 @@ def _attributes(tag: str) -> dict[str, str]:
     return {name: html.unescape(value) for name, value in _ATTRIBUTE.findall(tag)}
 
 
-def hide_expired(body_html: str, image_ids: list[int]) -> str:
-    """The body without the figures of these images (licence expired)."""
-    for image_id in image_ids:
-        body_html = re.sub(
-            rf'<figure class="bild" data-bild="{image_id}">.*?</figure>',
-            "",
-            body_html,
-            flags=re.DOTALL,
-        )
-    return body_html
+_BODY_FIGURE = re.compile(r'<figure class="bild" data-bild="(\d+)">.*?</figure>', re.DOTALL)
+
+
+def shown_body(body_html: str, images: list[Image]) -> str:
+    """The body as readers may see it now: without the figures of images whose licence has
+    expired or that were deleted since the article was saved (``images``: its body images)."""
+    shown = {str(image.pk) for image in images if not image.is_expired}
+    return _BODY_FIGURE.sub(lambda m: m.group(0) if m.group(1) in shown else "", body_html)

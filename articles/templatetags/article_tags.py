@@ -9,7 +9,7 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from articles.media import Image, hide_expired
+from articles.media import Image, shown_body
 from articles.models import Article
 
 register = template.Library()
@@ -70,9 +70,9 @@ def hero_figure(article: Article, sizes: str, css_class: str = ""):
 def article_body(article: Article) -> SafeString:
     """The body as rendered on save, without the figures of images whose licence expired.
     Sanitised with nh3 on save (articles.text.sanitize_body), so it is safe to render."""
-    body = article.body_html or article.body
-    expired = [image.pk for image in article.body_images.all() if image.is_expired]
-    return SafeString(hide_expired(body, expired) if expired else body)
+    if not article.body_html:
+        return SafeString(article.body)
+    return SafeString(shown_body(article.body_html, list(article.body_images.all())))
 
 
 @register.simple_tag

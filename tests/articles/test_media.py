@@ -213,3 +213,22 @@ def test_expiring_and_expired_licences():
     assert list(Image.objects.expired()) == [gone]
     assert gone.is_expired and not soon.is_expired and not later.is_expired
     assert Image.objects.next_licence_end() == licence_end(soon.licence_until)
+
+
+def test_a_new_credit_reaches_the_bodies_showing_the_image_without_saving_them():
+    image = ImageFactory(credit="Foto: Anna Müller / Agentur Süd")
+    article = ArticleFactory(body=f'<p><img src="{image.file.url}" alt=""></p>')
+    image = Image.objects.get(pk=image.pk)
+    image.credit = "Foto: Jörg Weiß / Agentur Nord"
+    image.save()
+    article.refresh_from_db()
+    assert "Jörg Weiß" in article.body_html and "Anna Müller" not in article.body_html
+
+
+def test_a_deleted_body_image_leaves_no_broken_figure(client):
+    kept, deleted = ImageFactory(), ImageFactory()
+    body = "".join(f'<p><img src="{image.file.url}" alt=""></p>' for image in (kept, deleted))
+    article = ArticleFactory(body=body)
+    deleted.delete()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f'data-bild="{kept.pk}"' in html and f'data-bild="{deleted.pk}"' not in html
