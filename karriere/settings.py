@@ -325,8 +325,6 @@ AXES_DISABLE_ACCESS_LOG = True
 # bodies (README, "Security").
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-# CKEditor uploads get random names with the extension of the image format found in the file.
-CKEDITOR_FILENAME_GENERATOR = "karriere.security.random_upload_name"
 
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload is a one-way commitment per domain; the publisher opts in with
