@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotFound
 from django.template import engines
 from django.test import Client
@@ -323,6 +324,9 @@ def test_an_expired_image_licence_leaves_the_cached_page_when_the_licence_ends(
     # The in-process cache follows the test's clock; Redis would expire entries in real time.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.PAGECACHE_TIMEOUT = 24 * 3600  # longer than the licence has left
+    # The in-process cache keeps its entries across tests of this process; start empty (the
+    # test's saves never commit, so the content version does not move on its own).
+    cache.clear()
     # The clock stands at 2 March 2026, 10:00 in Germany: the licence ends at midnight, 14 h on.
     image = ImageFactory(licence_until=timezone.localdate())
     article = ArticleFactory(
