@@ -99,3 +99,33 @@ def test_editor_uploads_with_credit_in_ckeditor_inserts_and_readers_see_the_cred
     expect(reader.get_by_role("heading", name="Bildnachweise")).to_be_visible()
     assert_accessible(reader)
     screenshot(reader, "article-with-credited-image")
+
+
+def test_author_uploads_a_hero_image_in_place_from_the_article_form(
+    new_context, role_user, admin_login, assert_accessible
+):
+    CategoryFactory(name="Bewerbung", slug="bewerbung")
+    author = role_user("autorin", "Autor")
+    page = new_context().new_page()
+    admin_login(page, author)
+    page.goto("/admin/articles/article/add/")
+
+    with page.expect_popup() as opened:
+        page.locator("#add_id_hero_image").click()
+    form = opened.value
+    form.get_by_label("Bilddatei:").set_input_files(
+        {"name": "IMG_2041.jpg", "mimeType": "image/jpeg", "buffer": jpeg(1200, 800)}
+    )
+    form.get_by_label("Titel:").fill("Lebenslauf auf dem Schreibtisch")
+    form.get_by_label("Alternativtext:").fill("Ein ausgedruckter Lebenslauf neben einer Tasse")
+    form.get_by_label("Bildnachweis:").fill("Foto: Jörg Weiß")
+    form.get_by_label("Lizenz:", exact=True).select_option(
+        label="Eigenes Bild (Redaktion, Auftragsarbeit)"
+    )
+    assert_accessible(form, admin=True)
+    with form.expect_event("close"):
+        form.get_by_role("button", name="Sichern", exact=True).click()
+
+    expect(page.locator("#id_hero_image option:checked")).to_have_text(
+        "Lebenslauf auf dem Schreibtisch"
+    )
