@@ -3,8 +3,8 @@
 // articles.admin.LibraryAutocompleteJsonView). No inline script (CSP).
 "use strict";
 
-window.addEventListener("load", function () {
-  if (!window.django || !django.jQuery || !django.jQuery.fn.select2) return;
+document.addEventListener("DOMContentLoaded", function () {
+  if (!window.django || !django.jQuery || !django.jQuery.fn.djangoAdminSelect2) return;
   var $ = django.jQuery;
 
   function option(item, missingCredit) {
@@ -17,7 +17,7 @@ window.addEventListener("load", function () {
     return row;
   }
 
-  $("select[data-thumbnails]").each(function (_, element) {
+  function withThumbnails(element) {
     var select = $(element);
     if (select.data("select2")) select.select2("destroy");
     select.select2({
@@ -34,5 +34,18 @@ window.addEventListener("load", function () {
       },
       templateResult: function (item) { return option(item, element.dataset.missingCredit); }
     });
+  }
+
+  // jQuery runs ready handlers after this listener, so Django's own set-up (admin/js/
+  // autocomplete.js) calls this version and the field is never shown without thumbnails.
+  var original = $.fn.djangoAdminSelect2;
+  $.fn.djangoAdminSelect2 = function () {
+    original.call(this.not("[data-thumbnails]"));
+    this.filter("[data-thumbnails]").each(function (_, element) { withThumbnails(element); });
+    return this;
+  };
+  // Should Django's set-up have run already, redo this one field.
+  $("select[data-thumbnails]").each(function (_, element) {
+    if ($(element).data("select2")) withThumbnails(element);
   });
 });
