@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -130,6 +131,7 @@ class ImageAdmin(admin.ModelAdmin):
     list_filter = ["licence", CreditFilter, LicenceStateFilter, UsageFilter]
     search_fields = ["title", "credit", "caption", "alt_text"]
     readonly_fields = ["preview", "usage_list", "uploaded_by", "created_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["file", "preview", "title", "alt_text", "decorative", "caption"]}),
         (
