@@ -32,8 +32,14 @@ from articles.media import Image
 BROWSE_LIMIT = 60
 
 
-def _callback(request: HttpRequest, url: str, message: str) -> HttpResponse:
+def _func_num(request: HttpRequest) -> str:
+    """CKEditor's callback number for the dialog's upload, or "" (ASCII digits only)."""
     func_num = request.GET.get("CKEditorFuncNum", "")
+    return func_num if func_num.isascii() and func_num.isdecimal() else ""
+
+
+def _callback(request: HttpRequest, url: str, message: str) -> HttpResponse:
+    func_num = _func_num(request)
     # The dialog expects this callback page (CKEditor 4's protocol).
     text = json.dumps(message).replace("<", "\\u003c")
     address = json.dumps(url).replace("<", "\\u003c")
@@ -44,7 +50,7 @@ def _callback(request: HttpRequest, url: str, message: str) -> HttpResponse:
 
 
 def _refuse(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
-    if request.GET.get("CKEditorFuncNum", "").isdigit():
+    if _func_num(request):
         return _callback(request, "", message)
     return JsonResponse({"uploaded": 0, "error": {"message": message}}, status=status)
 
@@ -72,7 +78,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         "Image saved in the library. Please add its credit and licence there "
         "(filter “without credit”)."
     )
-    if request.GET.get("CKEditorFuncNum", "").isdigit():
+    if _func_num(request):
         return _callback(request, url, message)
     return JsonResponse({"uploaded": 1, "fileName": PurePosixPath(url).name, "url": url})
 

@@ -9,14 +9,14 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from taggit.models import Tag
 
 from articles import counting
@@ -30,14 +30,27 @@ SEARCH_MAX_LENGTH = 100
 
 
 def _page(request: HttpRequest, articles):
-    return Paginator(articles, PAGE_SIZE).get_page(request.GET.get("seite"))
+    """The page ``?seite=`` asks for: anything that is no number is the first page (as the page
+    cache's key treats it), a number beyond the last page is 404 (so made-up page numbers fill
+    no cache)."""
+    number = request.GET.get("seite", "")
+    paginator = Paginator(articles, PAGE_SIZE)
+    if not (number.isascii() and number.isdecimal()):
+        return paginator.page(1)
+    try:
+        # More than nine digits: more pages than any magazine has (and past int()'s limits).
+        if len(number) > 9:
+            raise EmptyPage
+        return paginator.page(int(number))
+    except EmptyPage as error:
+        raise Http404(_("This page does not exist.")) from error
 
 
 def _listing():
     return Article.objects.published().for_listing().order_by("-published_at", "-id")
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     featured = _listing().filter(featured=True).first()
     latest = _listing().exclude(pk=featured.pk) if featured else _listing()
@@ -79,7 +92,7 @@ def _article_page_queryset():
     )
 
 
-@require_GET
+@require_safe
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = _article_page_queryset().published().filter(slug=slug).first()
     if article is None:
@@ -92,7 +105,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @staff_member_required
-@require_GET
+@require_safe
 def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff preview of any article, draft or scheduled, as readers will see it."""
     if not request.user.has_perm("articles.view_article"):
@@ -102,7 +115,7 @@ def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def article_shared_preview(request: HttpRequest, token: str) -> HttpResponse:
     """Preview for people without an account: the signed link expires after
     ``ARTICLES_PREVIEW_MAX_AGE`` seconds."""
@@ -112,7 +125,7 @@ def article_shared_preview(request: HttpRequest, token: str) -> HttpResponse:
     return render_article_page(request, article, preview=True)
 
 
-@require_GET
+@require_safe
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     page = _page(request, _listing().filter(category=category))
@@ -120,21 +133,21 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "articles/category_detail.html", context)
 
 
-@require_GET
+@require_safe
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     page = _page(request, _listing().filter(tags__slug=tag.slug))
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 
 
-@require_GET
+@require_safe
 def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     author = get_object_or_404(Author, slug=slug)
     page = _page(request, _listing().filter(authors=author))
     return render(request, "articles/author_detail.html", {"author": author, "page": page})
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     context = {"search_query": query[:SEARCH_MAX_LENGTH], "page": None, "message": ""}
@@ -156,7 +169,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def sitemap_index(request: HttpRequest) -> HttpResponse:
     """The sitemap index: one entry per page of each section, with absolute URLs from SITE_URL
     (as the sections themselves use)."""
@@ -170,7 +183,7 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",

@@ -107,6 +107,11 @@ def _targets() -> dict:
     queries["naive_count"] = _count(lambda: client.post(result["naive_count_url"]))
     if comment_url:
         fields = _comment_form_fields(client, pages["article"], comment_url)
+        # The page carries no timestamp (it is the same for every reader): fetch one as the
+        # form's script does when the reader starts typing.
+        stamp_url = _url("comments:stamp", article_id=article.pk)
+        if stamp_url:
+            fields["timestamp"] = client.get(stamp_url).json()["timestamp"]
         result["comment_url"] = comment_url
         result["comment_fields"] = fields
         queries["comment_post"] = _count(

@@ -5,15 +5,17 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from comments import services
-from comments.models import Comment, ModerationWord
+from comments.models import Comment, ModerationWord, ModeratorMail
+from karriere.outbox_admin import MAIL_FIELDS, OutgoingMailAdmin
 from karriere.pagecache import bump_content_version
 
 EXPORT_PERMISSION = "comments.export_comment_data"
@@ -27,6 +29,16 @@ def _bulk(modeladmin, request, queryset, change, done_message) -> None:
     # One service call per comment: the same rules (and counts) as everywhere else.
     count = sum(change(comment).status != comment.status for comment in queryset)
     modeladmin.message_user(request, done_message(count) % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(ModeratorMail)
+class ModeratorMailAdmin(OutgoingMailAdmin):
+    list_display = ["comment", "state", "attempts", "last_attempt_at", "last_error"]
+    list_select_related = ["comment"]
+    fields = readonly_fields = ["comment", *MAIL_FIELDS]
+
+    def resend_mails(self, queryset) -> int:
+        return services.moderator_mails_resend(mails=queryset)
 
 
 @admin.register(Comment)
@@ -52,6 +64,7 @@ class CommentAdmin(admin.ModelAdmin):
         "approved_by",
         "ip_address",
         "user_agent",
+        "moderator_mail_state",
     ]
     # Status changes go through the actions (and so through the services) only.
     readonly_fields = [
@@ -64,7 +77,22 @@ class CommentAdmin(admin.ModelAdmin):
         "approved_by",
         "ip_address",
         "user_agent",
+        "moderator_mail_state",
     ]
+
+    # A read-only field, not an inline: the change form's POST stays as it was.
+    @admin.display(description=_("moderator notification"))
+    def moderator_mail_state(self, obj):
+        notification = ModeratorMail.objects.filter(comment=obj).first()
+        if notification is None:
+            return "–"
+        url = reverse("admin:comments_moderatormail_change", args=[notification.pk])
+        return format_html(
+            '<a href="{}">{}</a> {}',
+            url,
+            notification.get_state_display(),
+            notification.last_error,
+        )
 
     @admin.display(description=_("comment"))
     def excerpt(self, obj):
@@ -77,7 +105,8 @@ class CommentAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if obj.status == Comment.Status.APPROVED:
-            bump_content_version()
+            # After the commit, as the services do: a page rendered before it is stale.
+            transaction.on_commit(bump_content_version)
 
     def delete_model(self, request, obj):
         services.comment_delete(comment=obj)

@@ -13,6 +13,18 @@ from comments.models import Comment
 TIMESTAMP_SALT = "comments.form-timestamp"
 
 
+def form_timestamp(*, article_id: int) -> str:
+    """A signed "the form was opened now" for one article.
+
+    Never part of a page that may be cached (every reader would share one clock): the comment
+    form's script fetches it from ``comments:stamp`` when the reader starts on the form, and a
+    form sent without one is shown again with a fresh one (``CommentForm.clean_timestamp``).
+    """
+    return signing.dumps(
+        {"article": article_id, "issued": int(timezone.now().timestamp())}, salt=TIMESTAMP_SALT
+    )
+
+
 class CommentTextField(forms.CharField):
     widget = forms.Textarea
 
@@ -20,6 +32,12 @@ class CommentTextField(forms.CharField):
         # Browsers send line breaks as CRLF; count them as one character, as `maxlength` does.
         value = super().to_python(value)
         return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class WebsiteField(forms.URLField):
+    # Replaces URLField's own validator (which also allows ftp://): with both, a bad address
+    # got the same error twice.
+    default_validators = [URLValidator(schemes=["http", "https"])]
 
 
 class CommentForm(forms.Form):
@@ -48,12 +66,11 @@ class CommentForm(forms.Form):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    url = forms.URLField(
+    url = WebsiteField(
         label=_("Website"),
         max_length=200,
         required=False,
         assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
         error_messages={
             "invalid": _("Please enter a valid web address starting with http:// or https://."),
             "max_length": _(
@@ -90,11 +107,9 @@ class CommentForm(forms.Form):
 
     @property
     def fresh_timestamp(self) -> str:
-        """A newly signed timestamp: a re-shown form starts its clock again."""
-        return signing.dumps(
-            {"article": self.article.pk, "issued": int(timezone.now().timestamp())},
-            salt=TIMESTAMP_SALT,
-        )
+        """A newly signed timestamp for a re-shown form (a POST answer, never cached): its
+        clock starts again."""
+        return form_timestamp(article_id=self.article.pk)
 
     @property
     def is_bot(self) -> bool:
@@ -121,6 +136,13 @@ class CommentForm(forms.Form):
 
     def clean_timestamp(self) -> str:
         value = self.cleaned_data.get("timestamp", "")
+        if not value:
+            # No script ran (or a bot posted straight from the page): the form comes back with
+            # the text kept and a timestamp of its own, so sending it again takes a moment.
+            raise forms.ValidationError(
+                _("Please check your comment once more and send it again to confirm it."),
+                code="unconfirmed",
+            )
         try:
             payload = signing.loads(value, salt=TIMESTAMP_SALT)
             issued = int(payload["issued"])

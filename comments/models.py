@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
+from karriere.outbox import OutgoingMail
 
 
 def comments_open(article: Article) -> bool:
@@ -91,7 +92,6 @@ class Comment(models.Model):
     # Kept only for abuse handling; erased after COMMENTS_CLIENT_DATA_RETENTION_DAYS.
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=500, blank=True)
-    moderators_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -162,3 +162,22 @@ class ModerationWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class ModeratorMail(OutgoingMail):
+    """The "awaits approval" mail about one held comment, claimed before it is sent (never
+    twice, see karriere.outbox). Undelivered ones are listed in the admin for the moderators."""
+
+    comment = models.OneToOneField(
+        Comment,
+        verbose_name=_("comment"),
+        on_delete=models.CASCADE,
+        related_name="moderator_mail",
+    )
+
+    class Meta(OutgoingMail.Meta):
+        verbose_name = _("moderator notification")
+        verbose_name_plural = _("moderator notifications")
+
+    def __str__(self):
+        return str(self.comment)

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import F, Max, Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext, gettext_lazy
 
 from articles.models import Article
-from comments.models import Comment, ModerationWord, comments_open, text_fingerprint
-from comments.tasks import notify_moderators
+from comments.models import (
+    Comment,
+    ModerationWord,
+    ModeratorMail,
+    comments_open,
+    text_fingerprint,
+)
+from comments.tasks import send_moderator_mail
+from karriere import outbox
+from karriere.outbox import automatic_message
 from karriere.pagecache import bump_content_version
 
 Status = Comment.Status
@@ -29,6 +41,12 @@ class CommentRejected(Exception):
 
     status_code: int
     message: str
+    # Seconds after which sending again may succeed (the HTTP Retry-After), if known.
+    retry_after: int | None = None
+
+    def __init__(self, *, retry_after: int | None = None):
+        super().__init__()
+        self.retry_after = retry_after
 
 
 class CommentsClosed(CommentRejected):
@@ -119,12 +137,15 @@ def comment_submit(
     if not comments_open(article):
         raise CommentsClosed
     if not exempt_from_flood_control:
-        since = timezone.now() - timedelta(seconds=settings.COMMENTS_FLOOD_SECONDS)
-        recent = Comment.objects.filter(created_at__gt=since)
-        if recent.filter(email=email).exists() or (
-            ip_address and recent.filter(ip_address=ip_address).exists()
-        ):
-            raise CommentFlood
+        now = timezone.now()
+        recent = Comment.objects.filter(
+            created_at__gt=now - timedelta(seconds=settings.COMMENTS_FLOOD_SECONDS)
+        )
+        same_sender = Q(email=email) | Q(ip_address=ip_address) if ip_address else Q(email=email)
+        last = recent.filter(same_sender).aggregate(last=Max("created_at"))["last"]
+        if last is not None:
+            wait = settings.COMMENTS_FLOOD_SECONDS - (now - last).total_seconds()
+            raise CommentFlood(retry_after=max(1, math.ceil(wait)))
     if Comment.objects.filter(
         article=article, email=email, text_fingerprint=text_fingerprint(text)
     ).exists():
@@ -153,8 +174,38 @@ def comment_submit(
     if comment.status == Status.APPROVED:
         _change_approved_count(article.pk, +1)
     elif comment.status == Status.PENDING and settings.COMMENTS_MODERATOR_EMAILS:
-        notify_moderators.enqueue(comment_id=comment.pk)
+        notification = ModeratorMail.objects.create(comment=comment)
+        send_moderator_mail.enqueue(notification.pk)
     return comment
+
+
+def _moderator_mail_build(notification: ModeratorMail) -> EmailMessage | None:
+    comment = Comment.objects.select_related("article").get(pk=notification.comment_id)
+    # Handled before the mail went out (or nobody to tell): no need to disturb anyone.
+    if comment.status != Status.PENDING or not settings.COMMENTS_MODERATOR_EMAILS:
+        return None
+    admin_url = settings.SITE_URL + reverse("admin:comments_comment_change", args=[comment.pk])
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(
+            "comments/moderator_notification.txt", {"comment": comment, "admin_url": admin_url}
+        )
+        subject = gettext("New comment awaits approval: %(title)s") % {
+            "title": comment.article.title
+        }
+    return automatic_message(subject=subject, body=body, to=settings.COMMENTS_MODERATOR_EMAILS)
+
+
+def moderator_mail_send(*, mail_id: int) -> str:
+    """Mail the moderators about a held comment at most once (claim → send → mark,
+    karriere.outbox); transient failures are retried, permanent ones recorded for the admin."""
+    return outbox.deliver(
+        ModeratorMail, mail_id, build=_moderator_mail_build, retry=send_moderator_mail
+    )
+
+
+def moderator_mails_resend(*, mails: QuerySet[ModeratorMail]) -> int:
+    """The admin's "Erneut senden": queue undelivered notifications again; return how many."""
+    return outbox.mails_resend(mails=mails, task=send_moderator_mail)
 
 
 def _set_status(comment: Comment, new_status: str, *, moderator: Any = None) -> Comment:

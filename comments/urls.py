@@ -6,4 +6,5 @@ app_name = "comments"
 
 urlpatterns = [
     path("<int:article_id>/", views.comment_post, name="post"),
+    path("<int:article_id>/stempel/", views.comment_stamp, name="stamp"),
 ]

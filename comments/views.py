@@ -3,14 +3,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
 
 from articles.models import Article
 from articles.views import render_article_page
-from comments.forms import CommentForm
+from comments.forms import CommentForm, form_timestamp
 from comments.models import Comment, comments_open
 from comments.services import CommentRejected, CommentsClosed, comment_submit
 from karriere.net import client_ip
@@ -56,6 +57,14 @@ def _closed_page(request: HttpRequest, article: Article) -> HttpResponse:
     )
 
 
+@require_safe
+@never_cache
+def comment_stamp(request: HttpRequest, article_id: int) -> JsonResponse:
+    """The comment form's timestamp, fetched by its script when the reader starts typing."""
+    article = get_object_or_404(Article.objects.published().only("pk"), pk=article_id)
+    return JsonResponse({"timestamp": form_timestamp(article_id=article.pk)})
+
+
 @require_POST
 def comment_post(request: HttpRequest, article_id: int) -> HttpResponse:
     # Plain: the usual answer is a redirect; the page with errors loads what it shows itself.
@@ -91,9 +100,12 @@ def comment_post(request: HttpRequest, article_id: int) -> HttpResponse:
         return _closed_page(request, article)
     except CommentRejected as rejected:
         form.add_error(None, rejected.message)
-        return render_article_page(
+        response = render_article_page(
             request, article, extra_context={"comment_form": form}, status=rejected.status_code
         )
+        if rejected.retry_after is not None:
+            response["Retry-After"] = str(rejected.retry_after)
+        return response
 
     if comment.status == Comment.Status.APPROVED:
         messages.success(request, gettext("Thank you! Your comment has been published."))

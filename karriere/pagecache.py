@@ -13,7 +13,7 @@ import hashlib
 import math
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 
 from django.conf import settings
@@ -53,19 +53,45 @@ def bump_content_version() -> None:
         cache.add(CONTENT_VERSION_KEY, 2, timeout=None)
 
 
-def cache_page_for_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def page_number(value: str) -> str | None:
+    """Query normaliser for a page number (``?seite=``, ``?p=``): the first page and anything
+    that is no number are the page without the parameter; "02" is "2"."""
+    if not (value.isascii() and value.isdecimal()):
+        return None
+    number = value.lstrip("0")
+    return None if number in ("", "1") else number
+
+
+def search_term(value: str) -> str | None:
+    """Query normaliser for a search term: the view strips it too."""
+    return value.strip() or None
+
+
+def cache_page_for_readers(
+    view: Callable[..., HttpResponse],
+    *,
+    query: Mapping[str, Callable[[str], str | None]] | None = None,
+    uncached_if: tuple[str, ...] = (),
+) -> Callable[..., HttpResponse]:
     """Serve the view's 200 responses to anonymous GET/HEAD requests from the cache.
+
+    The key is the canonical URL: host, path and only the query parameters the page uses
+    (``query``: name → normaliser, which gives the value the page treats it as, or ``None`` for
+    "as if absent"). Any other parameter (``utm_source``, ``fbclid``, made-up junk) is left out,
+    so it can neither make the page differ nor fill the cache. A parameter in ``uncached_if``
+    (a reply pre-selected with ``?antwort=``) makes the page render uncached.
 
     Logged-in users (anyone with a session) and readers with something personal pending (a
     Django message, their own unapproved comment: ``PAGECACHE_BYPASS_COOKIES``) always get a
     fresh page.
     """
+    query = query or {}
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not _is_anonymous_read(request):
+        if not _is_anonymous_read(request) or any(name in request.GET for name in uncached_if):
             return view(request, *args, **kwargs)
-        key = _cache_key(request)
+        key = _cache_key(request, query)
         # The version and the page in one round trip: a hit costs a single MGET.
         found = cache.get_many([CONTENT_VERSION_KEY, key])
         version = found.get(CONTENT_VERSION_KEY) or content_version()
@@ -112,12 +138,15 @@ def _is_anonymous_read(request: HttpRequest) -> bool:
     return not any(name in request.COOKIES for name in bypass)
 
 
-def _cache_key(request: HttpRequest) -> str:
-    # Campaign and click ids (utm_source, fbclid, ...) never change a page: links shared with
-    # them are served from the same cached page.
-    ignored = settings.PAGECACHE_IGNORED_QUERY_PARAMS
-    query = sorted((k, v) for k, v in request.GET.lists() if k not in ignored)
-    url = f"{request.get_host()}{request.path}?{query}|{getattr(request, 'LANGUAGE_CODE', '')}"
+def _cache_key(request: HttpRequest, query: Mapping[str, Callable[[str], str | None]]) -> str:
+    # Views read one value per parameter with GET.get(), which is the last one: so does the key.
+    used = []
+    for name in sorted(query):
+        value = request.GET.get(name)
+        normal = None if value is None else query[name](value)
+        if normal is not None:
+            used.append((name, normal))
+    url = f"{request.get_host()}{request.path}?{used}|{getattr(request, 'LANGUAGE_CODE', '')}"
     return "karriere:page:" + hashlib.sha256(url.encode()).hexdigest()
 
 

@@ -51,6 +51,9 @@ ROLES: dict[str, list[str]] = {
         *_crud("comments.comment", "change", "delete", "view"),
         "comments.export_comment_data",
         *_crud("comments.moderationword"),
+        # Notifications that did not reach the moderators, and "Erneut senden".
+        *_crud("comments.moderatormail", "view"),
+        "comments.resend_mail",
         *_crud("articles.article", "view"),
         # Scope, not editing: lets the article admin list every article, not only their own.
         # Editing still needs change_article, which moderators do not have.
@@ -63,6 +66,9 @@ ROLES: dict[str, list[str]] = {
         *_crud("newsletter.consentevent", "view"),
         *_crud("newsletter.consenttext", "view"),
         *_crud("newsletter.suppression", "view"),
+        # Confirmation and unsubscribe mails that did not arrive, and "Erneut senden".
+        *_crud("newsletter.subscribermail", "view"),
+        "newsletter.resend_mail",
     ],
 }
 

@@ -1,9 +1,9 @@
 """Admin login throttling (django-axes) and the German lockout page.
 
-Failed logins are counted per client IP (``karriere.net.client_ip``) and per username, each on
-its own: five failures from one address lock that address, five failures for one username lock
-that username, for ``LOGIN_COOLOFF_MINUTES``. The counts live in the database, so every gunicorn
-worker and host sees the same numbers.
+Failed logins are counted per client IP (``karriere.net.client_ip``) and per (username, client
+IP) pair: five failures from one address lock that address for ``LOGIN_COOLOFF_MINUTES``. Never
+per username alone, so strangers who know an editor's login name cannot lock the editor out. The
+counts live in the database, so every gunicorn worker and host sees the same numbers.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
-    """Refuses logins while the client IP or the username is locked out.
+    """Refuses logins while the client IP (or the username from that IP) is locked out.
 
     ``authenticate()`` without a request comes from code on the server (the shell, management
     commands, the test client's ``login()``), never from a visitor, so there is nothing to

@@ -99,6 +99,8 @@ MIDDLEWARE = [
     # Outside the flatpage fallback so flatpages get the headers too (see "Security" below).
     "karriere.middleware.ContentSecurityPolicyMiddleware",
     "karriere.middleware.PermissionsPolicyMiddleware",
+    # TRACE refused, NUL bytes out, non-UTF-8 form data refused: before anything reads input.
+    "karriere.middleware.InputEdgeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -169,6 +171,14 @@ else:
 
 # Background work: Django's Tasks API, queued in the database, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker's claim on a task is a lease: a task still RUNNING after this long is put back in the
+# queue (its worker is taken to be dead; karriere/taskqueue.py). Must exceed the longest task.
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 10 * 60)
+# A task whose workers died this many times is failed instead of being taken up again.
+TASK_MAX_RUNS = env_int("TASK_MAX_RUNS", 3)
+# Mails that fail transiently (no connection, timeout, SMTP 4xx) are retried with backoff for
+# this long after they were queued; then, like 5xx answers, they are recorded as failed.
+MAIL_RETRY_HOURS = env_int("MAIL_RETRY_HOURS", 24)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -215,12 +225,13 @@ SITE_ID = 1
 # E-mail: SMTP when EMAIL_HOST is set, else the console (development).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    # Django's SMTP backend that notes when a message was handed over (karriere/mailbackend.py).
+    EMAIL_BACKEND = "karriere.mailbackend.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
-    EMAIL_TIMEOUT = 20
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Karriere-Magazin <redaktion@localhost>")
@@ -303,8 +314,9 @@ PERMISSIONS_POLICY = {
 }
 
 # Admin login throttling (django-axes, karriere/security.py): after AXES_FAILURE_LIMIT failed
-# logins from one client IP, or for one username, logins from that IP / for that user are
-# refused for LOGIN_COOLOFF_MINUTES.
+# logins from one client IP, or for one username from one client IP, logins from that IP / for
+# that user from that IP are refused for LOGIN_COOLOFF_MINUTES. Never per username alone: then
+# anyone who knows an editor's login name could lock them out from everywhere.
 AUTHENTICATION_BACKENDS = [
     "karriere.security.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -312,7 +324,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_COOLOFF_MINUTES = env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15)
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "karriere.net.client_ip"
 AXES_LOCKOUT_CALLABLE = "karriere.security.lockout_response"
 AXES_COOLOFF_MESSAGE = _("Too many failed login attempts. Please try again later.")
@@ -444,20 +456,6 @@ PAGECACHE_TIMEOUT = env_int("PAGECACHE_TIMEOUT", 300)
 # Readers with one of these cookies get a fresh page: a pending Django message, and their own
 # comment awaiting moderation (comments/views.py: PENDING_COOKIE).
 PAGECACHE_BYPASS_COOKIES = ["messages", "karriere_eigene_kommentare"]
-# Query parameters no page reads (campaign and click ids): left out of the cache key.
-PAGECACHE_IGNORED_QUERY_PARAMS = [
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "utm_id",
-    "fbclid",
-    "gclid",
-    "msclkid",
-    "mc_cid",
-    "mc_eid",
-]
 
 # --- periodic jobs ------------------------------------------------------------------------
 # `manage.py run_periodic_jobs` enqueues these tasks for the worker (name: task, seconds).
@@ -465,6 +463,7 @@ PERIODIC_JOBS = {
     "erase_comment_client_data": ("comments.tasks.erase_comment_client_data", 3600),
     "purge_unconfirmed_signups": ("newsletter.tasks.purge_unconfirmed", 3600),
     "prune_task_results": ("karriere.tasks.prune_task_results", 24 * 3600),
+    "recover_expired_tasks": ("karriere.tasks.recover_expired_tasks", 60),
     "mail_expiring_image_licences": ("articles.tasks.mail_expiring_image_licences", 7 * 24 * 3600),
 }
 if VIEW_COUNT_REDIS_URL:

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.core.management import call_command
-from django_tasks import task
+from django_tasks import TaskContext, task
+
+from karriere.taskqueue import tasks_recover_expired
 
 
 @task()
@@ -14,3 +16,9 @@ def prune_task_results() -> None:
         "--failed-min-age-days=14",
         verbosity=0,
     )
+
+
+@task(takes_context=True)
+def recover_expired_tasks(context: TaskContext) -> int:
+    # Not this run itself: with a very short lease it would re-queue itself.
+    return tasks_recover_expired(exclude_id=str(context.task_result.id))

@@ -11,6 +11,8 @@ admin.site.site_header = format_lazy("{} – {}", settings.SITE_NAME, _("Editori
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = _("Administration")
 
+handler400 = "karriere.views.bad_request"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),

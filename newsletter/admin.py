@@ -12,8 +12,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from karriere.outbox_admin import MAIL_FIELDS, OutgoingMailAdmin, OutgoingMailInline
 from newsletter import services
-from newsletter.models import ConsentEvent, ConsentText, Subscriber, Suppression
+from newsletter.models import ConsentEvent, ConsentText, Subscriber, SubscriberMail, Suppression
 
 EVIDENCE_FIELDS = [
     "created_at",
@@ -54,6 +55,23 @@ class ConsentEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     can_delete = False
 
 
+class SubscriberMailInline(OutgoingMailInline):
+    model = SubscriberMail
+    fields = readonly_fields = ["kind", *MAIL_FIELDS]
+
+
+@admin.register(SubscriberMail)
+class SubscriberMailAdmin(OutgoingMailAdmin):
+    list_display = ["subscriber", "kind", "state", "attempts", "last_attempt_at", "last_error"]
+    list_filter = [*OutgoingMailAdmin.list_filter, "kind"]
+    list_select_related = ["subscriber"]
+    search_fields = ["subscriber__email", "message_id"]
+    fields = readonly_fields = ["subscriber", "kind", *MAIL_FIELDS]
+
+    def resend_mails(self, queryset) -> int:
+        return services.subscriber_mails_resend(mails=queryset)
+
+
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
     list_display = ["email", "status", "requested_at", "confirmed_at", "unsubscribed_at"]
@@ -68,7 +86,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         "unsubscribed_at",
         "consent_proof_link",
     ]
-    inlines = [ConsentEventInline]
+    inlines = [SubscriberMailInline, ConsentEventInline]
     actions = ["export_csv", "erase"]
     change_list_template = "admin/newsletter/subscriber/change_list.html"
 

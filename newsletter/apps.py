@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class NewsletterConfig(AppConfig):
     name = "newsletter"
     verbose_name = _("Newsletter")
+
+    def ready(self):
+        # Registers the SQL function the consent-evidence triggers call on SQLite.
+        from newsletter import evidence  # noqa: F401

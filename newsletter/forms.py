@@ -40,7 +40,9 @@ class SignupForm(EmailForm):
         # A cached page may still show the previous wording: the person agreed to what they saw
         # (versions never change once used), so that version is the one recorded.
         version = self.data.get("consent_version", "") if self.is_bound else ""
-        shown = ConsentText.objects.filter(version=version).first() if version.isdigit() else None
+        # ASCII digits only: "²" passes isdigit() but is no number for int() or the database.
+        is_number = version.isascii() and version.isdecimal() and len(version) < 10
+        shown = ConsentText.objects.filter(version=int(version)).first() if is_number else None
         return shown or ConsentText.objects.current()
 
     def clean(self):

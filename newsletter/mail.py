@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.core.mail.message import make_msgid
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from karriere.outbox import automatic_message
 from newsletter import tokens
 from newsletter.models import Subscriber
 
@@ -36,13 +36,12 @@ def unsubscribe_url(subscriber: Subscriber) -> str:
 
 
 def _message(*, to: str, subject: str, body: str, headers: dict[str, str]) -> EmailMessage:
-    message_id = make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost")
-    return EmailMessage(
+    return automatic_message(
         subject=subject,
         body=body,
         from_email=settings.NEWSLETTER_FROM_EMAIL,
         to=[to],
-        headers={"Message-ID": message_id, **headers},
+        headers=headers,
     )
 
 

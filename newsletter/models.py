@@ -4,11 +4,12 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from karriere.outbox import OutgoingMail
 from karriere.pagecache import bump_content_version
 
 
@@ -51,8 +52,9 @@ class ConsentText(models.Model):
             latest = ConsentText.objects.aggregate(models.Max("version"))["version__max"]
             self.version = (latest or 0) + 1
         super().save(*args, **kwargs)
-        # The signup box sits on cached pages; they must show the new wording at once.
-        bump_content_version()
+        # The signup box sits on cached pages; they must show the new wording once it is
+        # committed (a page rendered before the commit would be cached as the new version).
+        transaction.on_commit(bump_content_version, using=kwargs.get("using"))
 
     def delete(self, *args, **kwargs):
         if self.is_used:
@@ -127,9 +129,31 @@ class Subscriber(models.Model):
         return timedelta(hours=settings.NEWSLETTER_CONFIRM_TOKEN_HOURS)
 
 
+class SubscriberMail(OutgoingMail):
+    """One mail to one subscriber, claimed before it is sent (never twice, see karriere.outbox).
+    Undelivered ones are listed in the admin for the Newsletter role to send again."""
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("Confirmation request")
+        UNSUBSCRIBE_LINK = "unsubscribe_link", _("Unsubscribe link")
+
+    subscriber = models.ForeignKey(
+        Subscriber, verbose_name=_("subscriber"), on_delete=models.CASCADE, related_name="mails"
+    )
+    kind = models.CharField(_("mail"), max_length=20, choices=Kind.choices)
+
+    class Meta(OutgoingMail.Meta):
+        verbose_name = _("mail to a subscriber")
+        verbose_name_plural = _("mails to subscribers")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.subscriber}"
+
+
 class ConsentEventQuerySet(models.QuerySet):
-    # Evidence is append-only: bulk edits and deletes are refused. Erasing a subscriber still
-    # removes its events, because Django's deletion collector bypasses these methods.
+    # Evidence is append-only: bulk edits and deletes are refused here and, for every other way
+    # in (raw SQL, _base_manager), by database triggers (newsletter/evidence.py). Erasing a
+    # subscriber removes its events through the deletion collector inside evidence_erasure().
     def update(self, **kwargs):
         raise ImmutableRecordError("Consent events cannot be changed.")
 

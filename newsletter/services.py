@@ -11,16 +11,20 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from karriere import outbox
 from newsletter import mail, tasks, tokens
+from newsletter.evidence import evidence_erasure
 from newsletter.models import (
     ConsentEvent,
     ConsentText,
     IpThrottle,
     Subscriber,
+    SubscriberMail,
     Suppression,
     normalise_email,
 )
@@ -112,20 +116,25 @@ def subscription_request(
         page=page[:500],
         consent_text=consent_text,
     )
-    tasks.send_confirmation_mail.enqueue(subscriber.pk)
+    _subscriber_mail_queue(subscriber, SubscriberMail.Kind.CONFIRMATION)
 
 
-@transaction.atomic
-def confirmation_mail_send(*, subscriber_id: int) -> None:
-    """Issue a fresh confirmation token and mail it. The token is made here, in the worker, so
-    it is never stored anywhere in plain text (not even in the task queue)."""
-    subscriber = (
-        Subscriber.objects.select_for_update()
-        .filter(pk=subscriber_id, status=Subscriber.Status.PENDING)
-        .first()
-    )
-    if subscriber is None:  # purged, erased or unsubscribed since the request
-        return
+def _subscriber_mail_queue(subscriber: Subscriber, kind: str) -> None:
+    queued = SubscriberMail.objects.create(subscriber=subscriber, kind=kind)
+    tasks.send_subscriber_mail.enqueue(queued.pk)
+
+
+def _subscriber_mail_build(queued: SubscriberMail) -> EmailMessage | None:
+    """The message for a claimed mail, or None if it is no longer needed. A confirmation gets a
+    fresh token, made here in the worker, so it is never stored anywhere in plain text (not even
+    in the task queue); it is saved with the claim."""
+    subscriber = Subscriber.objects.select_for_update().get(pk=queued.subscriber_id)
+    if queued.kind == SubscriberMail.Kind.UNSUBSCRIBE_LINK:
+        if subscriber.status != Subscriber.Status.CONFIRMED:
+            return None
+        return mail.unsubscribe_link_message(subscriber=subscriber)
+    if subscriber.status != Subscriber.Status.PENDING:  # confirmed or unsubscribed meanwhile
+        return None
     token = tokens.new_confirm_token()
     subscriber.confirm_token_hash = tokens.hash_confirm_token(token)
     subscriber.confirm_token_expires_at = timezone.now() + Subscriber.confirm_token_lifetime()
@@ -133,15 +142,35 @@ def confirmation_mail_send(*, subscriber_id: int) -> None:
     subscriber.save(
         update_fields=["confirm_token_hash", "confirm_token_expires_at", "confirm_token_used_at"]
     )
-    message = mail.confirmation_message(subscriber=subscriber, token=token)
-    message.send()
-    ConsentEvent.objects.create(
-        subscriber=subscriber,
-        kind=ConsentEvent.Kind.CONFIRMATION_SENT,
-        channel=ConsentEvent.Channel.MAIL,
-        message_id=message.extra_headers["Message-ID"],
-        template_version=mail.CONFIRMATION_TEMPLATE,
+    return mail.confirmation_message(subscriber=subscriber, token=token)
+
+
+def _subscriber_mail_sent(sent: SubscriberMail, message: EmailMessage) -> None:
+    if sent.kind == SubscriberMail.Kind.CONFIRMATION:
+        ConsentEvent.objects.create(
+            subscriber_id=sent.subscriber_id,
+            kind=ConsentEvent.Kind.CONFIRMATION_SENT,
+            channel=ConsentEvent.Channel.MAIL,
+            message_id=message.extra_headers["Message-ID"],
+            template_version=mail.CONFIRMATION_TEMPLATE,
+        )
+
+
+def subscriber_mail_send(*, mail_id: int) -> str:
+    """Send a queued mail to a subscriber at most once (claim → send → mark, karriere.outbox);
+    transient failures are retried, permanent ones recorded on the mail for the admin."""
+    return outbox.deliver(
+        SubscriberMail,
+        mail_id,
+        build=_subscriber_mail_build,
+        on_sent=_subscriber_mail_sent,
+        retry=tasks.send_subscriber_mail,
     )
+
+
+def subscriber_mails_resend(*, mails: QuerySet[SubscriberMail]) -> int:
+    """The admin's "Erneut senden": queue undelivered mails again; return how many."""
+    return outbox.mails_resend(mails=mails, task=tasks.send_subscriber_mail)
 
 
 def _confirm_state(subscriber: Subscriber | None) -> ConfirmState:
@@ -225,15 +254,7 @@ def unsubscribe_link_request(*, email: str, ip: str) -> None:
         return
     subscriber.link_mail_sent_at = now
     subscriber.save(update_fields=["link_mail_sent_at"])
-    tasks.send_unsubscribe_link_mail.enqueue(subscriber.pk)
-
-
-def unsubscribe_link_mail_send(*, subscriber_id: int) -> None:
-    subscriber = Subscriber.objects.filter(
-        pk=subscriber_id, status=Subscriber.Status.CONFIRMED
-    ).first()
-    if subscriber is not None:
-        mail.unsubscribe_link_message(subscriber=subscriber).send()
+    _subscriber_mail_queue(subscriber, SubscriberMail.Kind.UNSUBSCRIBE_LINK)
 
 
 @transaction.atomic
@@ -250,7 +271,8 @@ def subscriber_erase(*, subscriber: Subscriber, actor: str) -> None:
         address_hash=address_hash,
         actor=actor[:150],
     )
-    subscriber.delete()
+    with evidence_erasure():
+        subscriber.delete()
 
 
 @transaction.atomic
@@ -266,7 +288,9 @@ def subscribers_purge_unconfirmed(*, now: datetime | None = None) -> int:
     stale.filter(confirmed_at__isnull=False).update(
         status=Subscriber.Status.UNSUBSCRIBED, confirm_token_hash=None
     )
-    _, deleted = stale.filter(confirmed_at__isnull=True).delete()
+    # Signups never confirmed: their request and mail events go with them (storage limitation).
+    with evidence_erasure():
+        _, deleted = stale.filter(confirmed_at__isnull=True).delete()
     IpThrottle.objects.filter(window_start__lt=now - MAX_BACKOFF).filter(
         Q(blocked_until__isnull=True) | Q(blocked_until__lt=now - MAX_BACKOFF)
     ).delete()

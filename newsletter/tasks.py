@@ -8,13 +8,8 @@ from newsletter import services
 
 
 @task()
-def send_confirmation_mail(subscriber_id: int) -> None:
-    services.confirmation_mail_send(subscriber_id=subscriber_id)
-
-
-@task()
-def send_unsubscribe_link_mail(subscriber_id: int) -> None:
-    services.unsubscribe_link_mail_send(subscriber_id=subscriber_id)
+def send_subscriber_mail(mail_id: int) -> str:
+    return services.subscriber_mail_send(mail_id=mail_id)
 
 
 @task()

@@ -23,7 +23,7 @@ def _source_page(request: HttpRequest) -> str:
     return source if source.startswith("/") else request.path
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     form = SignupForm(request.POST if request.method == "POST" else None)
     if not form.is_valid():
@@ -42,7 +42,7 @@ def signup(request):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
     # GET only shows a button: mail security scanners follow links, so a GET must not confirm.
     if request.method == "POST":
@@ -64,13 +64,13 @@ def confirm(request, token):
 # token. A forged cross-site POST would need the token, and whoever has it may unsubscribe anyway.
 @csrf_exempt
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
     try:
         public_id = tokens.read_unsubscribe_token(token)
     except signing.BadSignature:
         return render(request, "newsletter/link_invalid.html", status=400)
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD only show the button
         return render(request, "newsletter/unsubscribe.html")
     one_click = request.POST.get("List-Unsubscribe") == "One-Click"
     services.subscription_unsubscribe(
@@ -81,7 +81,7 @@ def unsubscribe(request, token):
     return render(request, "newsletter/unsubscribed.html")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe_request(request):
     form = EmailForm(request.POST if request.method == "POST" else None)
     if not form.is_valid():

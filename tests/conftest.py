@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -22,6 +24,31 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.db")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_may_erase_consent_evidence():
+    """Transactional tests (live server, real workers) end with a flush. On SQLite that is a
+    DELETE, which the consent-evidence trigger refuses outside the erasure path (PostgreSQL
+    truncates, which no row trigger sees): the flush is an erasure of everything."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    DatabaseOperations = type(connection.ops)
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        self.connection.consent_evidence_erasure = True
+        try:
+            original(self, sql_list)
+        finally:
+            self.connection.consent_evidence_erasure = False
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    DatabaseOperations.execute_sql_flush = original
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     # Fast hashing, plain static files (no manifest needed), uploads in a throwaway folder.
@@ -33,9 +60,27 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SECURE_SSL_REDIRECT = False
     # Saving content invalidates cached pages when the transaction commits, which a test's
-    # transaction never does: the page cache is on only where a test turns it on
-    # (tests/karriere/test_pagecache.py).
+    # transaction never does: the page cache is on only where a test turns it on (the
+    # `page_cache` fixture, tests/karriere/test_pagecache.py).
     settings.PAGECACHE_ENABLED = False
+
+
+@pytest.fixture
+def page_cache(settings, django_capture_on_commit_callbacks):
+    """The page cache switched on, as in production, and ``page_cache.commit()``: a context in
+    which on-commit work (the content-version bump) runs, as when the transaction commits.
+
+    A test of anything readers see on cached pages must use it: with the cache off (the test
+    default) such a test passes whatever the invalidation does.
+    """
+    settings.PAGECACHE_ENABLED = True
+
+    class PageCache:
+        @staticmethod
+        def commit():
+            return django_capture_on_commit_callbacks(execute=True)
+
+    return PageCache()
 
 
 @pytest.fixture(autouse=True)
@@ -85,8 +130,21 @@ class Inbox:
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
         self.recipients: list[list[str]] = []
+        # Scripted trouble: the next answers to DATA (e.g. "451 …"), and addresses whose RCPT
+        # is refused with the given answer (e.g. "550 …").
+        self.data_replies: list[str] = []
+        self.refused: dict[str, str] = {}
+        self.port = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused:
+            return self.refused[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.data_replies:
+            return self.data_replies.pop(0)
         self.recipients.append(list(envelope.rcpt_tos))
         self.messages.append(
             email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -94,7 +152,28 @@ class Inbox:
         return "250 Message accepted for delivery"
 
 
-def _free_port() -> int:
+class StallingInbox:
+    """Receives the whole mail, then does not answer: the worker waits for the "250" after the
+    handoff, the moment whose outcome nobody can know."""
+
+    def __init__(self):
+        self.messages = []
+        self.reached = threading.Event()
+        self.release = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(message)
+        self.reached.set()
+        for _ in range(3600):
+            if self.release.is_set():
+                break
+            await asyncio.sleep(0.05)
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    """A port nothing listens on (until someone binds it): connecting is refused."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -104,9 +183,10 @@ def _free_port() -> int:
 def smtp_inbox(settings):
     """A real SMTP server (aiosmtpd) on localhost that Django's SMTP backend sends to."""
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    inbox.port = controller.port
+    settings.EMAIL_BACKEND = "karriere.mailbackend.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = controller.port
     settings.EMAIL_HOST_USER = ""

@@ -4,7 +4,7 @@ from django import template
 
 from articles.models import Article
 from comments.forms import CommentForm
-from comments.models import Comment, comments_open
+from comments.models import Comment, ModeratorMail, comments_open
 from comments.views import own_pending_comment_ids
 
 register = template.Library()
@@ -56,7 +56,9 @@ def _reply_target(request, comments: list[Comment]) -> Comment | None:
     # `?antwort=<id>` preselects a reply (works without JavaScript); only approved
     # top-level comments can be answered.
     raw = request.GET.get("antwort", "") if request is not None else ""
-    if not raw.isdigit():
+    # ASCII digits only ("²" passes isdigit() but not int()), and no more than an id can have
+    # (int() refuses thousands of digits).
+    if not (raw.isascii() and raw.isdecimal()) or len(raw) > 18:
         return None
     return next(
         (
@@ -71,3 +73,8 @@ def _reply_target(request, comments: list[Comment]) -> Comment | None:
 @register.simple_tag
 def pending_comment_count() -> int:
     return Comment.objects.pending().count()
+
+
+@register.simple_tag
+def undelivered_moderator_mail_count() -> int:
+    return ModeratorMail.objects.undelivered().count()

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import template
 
 from newsletter.forms import SignupForm
+from newsletter.models import SubscriberMail
 
 register = template.Library()
 
@@ -17,3 +18,8 @@ def newsletter_box(context):
         "source": request.path if request else "",
         "id_prefix": "nl-box",
     }
+
+
+@register.simple_tag
+def undelivered_subscriber_mail_count() -> int:
+    return SubscriberMail.objects.undelivered().count()

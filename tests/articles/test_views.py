@@ -35,7 +35,9 @@ def test_home_is_paginated_with_german_links(client):
     html = html_of(client.get("/"))
     assert "Seite 1 von 2" in html and "?seite=2" in html
     assert html_of(client.get("/?seite=2")).count('class="card"') == 1
-    assert client.get("/?seite=999").status_code == 200
+    # A page past the last one does not exist (and so takes no room in the page cache).
+    assert client.get("/?seite=999").status_code == 404
+    assert html_of(client.get("/?seite=keine-zahl")).count('class="card"') == 12
 
 
 def test_article_page_shows_breadcrumb_byline_german_date_reading_time_tags_and_body(client):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+import time_machine
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from comments.services import comment_submit
@@ -108,3 +110,44 @@ def test_moderator_approves_a_pending_comment_for_everyone(
     expect(comments_of(reader).get_by_text("1 Kommentar", exact=True)).to_be_visible()
     expect(reader.get_by_text(re.compile(r"Aufrufe · 1 Kommentar$"))).to_be_visible()  # byline
     assert_accessible(reader)
+
+
+# The minimum fill-in time on a page every reader shares (page cache on): the form's script
+# fetches a timestamp when the reader starts, and without JavaScript the server asks once more.
+# The server's clock is moved on with time_machine instead of waiting.
+
+
+def test_the_form_script_fetches_the_readers_own_timestamp_when_they_start(article, new_context):
+    with time_machine.travel(timezone.now(), tick=True) as clock:
+        new_context().new_page().goto(article.get_absolute_url())  # fills the page cache
+        clock.shift(600)
+        page = new_context().new_page()
+        page.goto(article.get_absolute_url())
+        form = comments_of(page)
+        stamp = form.locator('input[name="timestamp"]')
+        expect(stamp).to_have_value("")
+        with page.expect_response(re.compile(r"/kommentare/\d+/stempel/$")):
+            form.get_by_label("Name").fill("Jörg Käfer")
+        expect(stamp).not_to_have_value("")
+        form.get_by_role("textbox", name="E-Mail", exact=True).fill("joerg@beispiel.de")
+        form.get_by_label("Kommentar").fill(COMMENT)
+        clock.shift(5)
+        form.get_by_role("button", name="Kommentar senden").click()
+        expect(page.get_by_text("Danke! Dein Kommentar wartet auf Freischaltung")).to_be_visible()
+
+
+def test_a_reader_without_javascript_confirms_once_and_keeps_the_text(article, new_context):
+    with time_machine.travel(timezone.now(), tick=True) as clock:
+        page = new_context(java_script_enabled=False).new_page()
+        page.goto(article.get_absolute_url())
+        form = comments_of(page)
+        form.get_by_label("Name").fill("Jörg Käfer")
+        form.get_by_role("textbox", name="E-Mail", exact=True).fill("joerg@beispiel.de")
+        form.get_by_label("Kommentar").fill(COMMENT)
+        form.get_by_role("button", name="Kommentar senden").click()
+
+        expect(page.get_by_role("alert").get_by_text("um ihn zu bestätigen")).to_be_visible()
+        expect(form.get_by_label("Kommentar")).to_have_value(COMMENT)
+        clock.shift(5)
+        form.get_by_role("button", name="Kommentar senden").click()
+        expect(page.get_by_text("Danke! Dein Kommentar wartet auf Freischaltung")).to_be_visible()

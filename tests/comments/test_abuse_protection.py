@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from comments.models import Comment, ModerationWord
-from tests.comments.conftest import comment_data
-from tests.factories import CommentFactory
+from tests.comments.conftest import TIMESTAMP_FIELD, comment_data, form_stamp
+from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +143,82 @@ def test_spam_checker_hook_can_mark_a_comment_as_spam(article, post_comment, set
     post_comment(article, after=20, email="max@example.com", text="Guter Artikel")
     statuses = list(Comment.objects.order_by("id").values_list("status", flat=True))
     assert statuses == [Comment.Status.SPAM, Comment.Status.PENDING]
+
+
+# The minimum fill-in time with the page cache on: article pages are the same for every reader,
+# so the form's timestamp is fetched per reader (comment-form.js) and never part of the page.
+
+CONFIRM_TEXT = "Bitte prüfe deinen Kommentar noch einmal und sende ihn ab, um ihn zu bestätigen."
+
+
+def test_a_bot_posting_at_once_from_a_cached_page_is_refused(article, clock, page_cache):
+    url = article.get_absolute_url()
+    Client().get(url)  # a reader fills the page cache
+    clock.shift(10 * 60)
+
+    bot = Client()
+    page = bot.get(url).content.decode()
+    scraped = TIMESTAMP_FIELD.search(page)
+    response = bot.post(
+        f"/kommentare/{article.pk}/",
+        comment_data(timestamp=scraped.group(1) if scraped else "", text="Billige Uhren hier"),
+    )
+
+    assert response.status_code == 200
+    assert CONFIRM_TEXT in response.content.decode()
+    assert Comment.objects.count() == 0
+
+
+def test_cached_article_pages_carry_no_form_timestamp(article, clock, page_cache):
+    url = article.get_absolute_url()
+    Client().get(url)
+    cached = Client().get(url).content.decode()
+
+    assert 'name="timestamp" value=""' in cached
+    assert f'data-stamp-url="/kommentare/{article.pk}/stempel/"' in cached
+    assert '<script src="/static/js/comment-form.js" defer></script>' in cached
+
+
+def test_the_timestamp_is_issued_per_reader_and_never_cached(client, article, clock, page_cache):
+    first = client.get(f"/kommentare/{article.pk}/stempel/")
+    clock.shift(1)
+    second = client.get(f"/kommentare/{article.pk}/stempel/")
+
+    assert first.json()["timestamp"] != second.json()["timestamp"]
+    assert "no-store" in first["Cache-Control"]
+    assert not first.cookies
+    assert client.head(f"/kommentare/{article.pk}/stempel/").status_code == 200
+
+
+def test_a_fetched_timestamp_sent_at_once_is_too_quick(client, article, clock):
+    timestamp = form_stamp(client, article)
+    response = client.post(f"/kommentare/{article.pk}/", comment_data(timestamp=timestamp))
+
+    assert "Das ging sehr schnell." in response.content.decode()
+    assert Comment.objects.count() == 0
+
+
+def test_no_timestamp_for_an_article_readers_cannot_see(client, clock):
+    draft = ArticleFactory(status="draft")
+    assert client.get(f"/kommentare/{draft.pk}/stempel/").status_code == 404
+
+
+def test_without_javascript_the_form_comes_back_once_and_then_is_accepted(
+    client, article, clock, page_cache
+):
+    client.get(article.get_absolute_url())
+    text = "Meine Gehaltserhöhung kam nach der dritten Weiterbildungsmöglichkeit."
+
+    first = client.post(f"/kommentare/{article.pk}/", comment_data(timestamp="", text=text))
+    html = first.content.decode()
+    assert first.status_code == 200
+    assert CONFIRM_TEXT in html
+    assert f"{text}</textarea>" in html
+    assert Comment.objects.count() == 0
+
+    clock.shift(5)
+    timestamp = TIMESTAMP_FIELD.search(html).group(1)
+    second = client.post(f"/kommentare/{article.pk}/", comment_data(timestamp=timestamp, text=text))
+
+    assert second.status_code == 302
+    assert Comment.objects.get().text == text

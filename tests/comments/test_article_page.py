@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from comments.models import Comment
 from comments.services import comment_approve
-from tests.comments.conftest import TIMESTAMP_FIELD, comment_data
+from tests.comments.conftest import comment_data, form_stamp
 from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +112,7 @@ def test_reply_link_preselects_the_parent_and_replies_are_shown_under_it(
 
 
 def test_closed_article_shows_the_note_and_refuses_posts_with_403(client, article, clock):
-    open_page = client.get(article.get_absolute_url()).content.decode()
+    timestamp = form_stamp(client, article)  # the reader starts typing while comments are open
     article.comments_open = False
     article.save()
     html = section(client.get(article.get_absolute_url()))
@@ -120,7 +120,6 @@ def test_closed_article_shows_the_note_and_refuses_posts_with_403(client, articl
     assert "<form" not in html
 
     clock.shift(10)
-    timestamp = TIMESTAMP_FIELD.search(open_page).group(1)
     response = client.post(f"/kommentare/{article.pk}/", comment_data(timestamp=timestamp))
     assert response.status_code == 403
     assert "Kommentare sind geschlossen." in response.content.decode()

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.db import transaction
+from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from comments.models import Comment
@@ -192,3 +193,29 @@ def test_moderator_can_edit_a_comment_text_in_the_admin_but_not_its_status(
     assert response.status_code == 302
     comment.refresh_from_db()
     assert (comment.text, comment.status) == ("Tippfehler", "approved")
+
+
+def test_editing_an_approved_comment_in_the_admin_updates_the_cached_article_page(
+    client, article, superuser, page_cache
+):
+    comment = CommentFactory(article=article, text="Gehaltserhöhung mit Tippfehlr")
+    reader = Client()
+    cached = reader.get(article.get_absolute_url()).content.decode()
+    assert "Gehaltserhöhung mit Tippfehlr" in cached
+
+    with page_cache.commit():
+        response = client.post(
+            f"{CHANGELIST}{comment.pk}/change/",
+            {
+                "name": comment.name,
+                "email": comment.email,
+                "url": "",
+                "text": "Gehaltserhöhung ohne Tippfehler",
+                "_save": "Sichern",
+            },
+        )
+    assert response.status_code == 302
+
+    page = reader.get(article.get_absolute_url()).content.decode()
+    assert "Gehaltserhöhung ohne Tippfehler" in page
+    assert "Tippfehlr" not in page

@@ -109,3 +109,22 @@ def test_the_page_shown_again_with_errors_keeps_tags_and_related_articles(articl
     assert 'href="/thema/gehalt/"' in html
     assert "Folgende Artikel passen zum Thema" in html
     assert related.title in html
+
+
+def test_an_invalid_website_is_reported_once(article, post_comment):
+    response = post_comment(article, url="nicht eine adresse")
+    message = "Bitte gib eine gültige Webadresse ein, die mit http:// oder https:// beginnt."
+
+    html = response.content.decode()
+    # Once in the summary above the form, once at the field: not twice in either.
+    assert html.count(f"Website: {message}</a>") == 1
+    assert html.count(f"<li>{message}</li>") == 1
+
+
+def test_the_flood_answer_says_when_to_try_again(article, post_comment):
+    post_comment(article, after=5)
+    response = post_comment(article, after=6, email="max@example.com", text="Noch was")
+
+    assert response.status_code == 429
+    # The first comment was sent 6 s before (plus the 0 s the page took): 15 - 6 = 9 s left.
+    assert response["Retry-After"] == "9"

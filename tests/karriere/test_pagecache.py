@@ -18,7 +18,12 @@ from articles.models import Article
 from articles.services import article_publish
 from comments.models import Comment
 from comments.services import comment_approve
-from karriere.pagecache import CSRF_PLACEHOLDER, bump_content_version, cache_page_for_readers
+from karriere.pagecache import (
+    CSRF_PLACEHOLDER,
+    bump_content_version,
+    cache_page_for_readers,
+    page_number,
+)
 from tests.factories import ArticleFactory, ImageFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,10 +38,12 @@ PAGE = engines["django"].from_string(
 renders: list[str] = []
 
 
-@cache_page_for_readers
 def page(request):
     renders.append(request.path)
     return HttpResponse(PAGE.render({"calls": len(renders)}, request))
+
+
+page = cache_page_for_readers(page, query={"seite": page_number})
 
 
 @cache_page_for_readers
@@ -89,9 +96,20 @@ def test_second_anonymous_request_is_served_from_the_cache(client):
 
 
 @with_test_views
-def test_different_query_strings_are_different_pages(client):
-    client.get("/seite/?seite=1")
+def test_the_query_parameters_a_page_uses_make_different_pages(client):
     client.get("/seite/?seite=2")
+    client.get("/seite/?seite=3")
+
+    assert len(renders) == 2
+
+
+@with_test_views
+def test_the_cache_key_is_the_canonical_url(client):
+    client.get("/seite/")
+    for junk in ("?seite=1", "?seite=keine-zahl", "?x=1", "?x=2&y=%00", "?seite=%C2%B2"):
+        client.get(f"/seite/{junk}")
+    client.get("/seite/?seite=2")
+    client.get("/seite/?seite=002&z=1")
 
     assert len(renders) == 2
 
@@ -316,6 +334,63 @@ def test_redis_cache_backend_reuses_one_client_for_every_call():
 
     assert cache.get_many(["eins", "zwei", "drei"]) == {"eins": 1, "zwei": b"2"}
     assert cache._cache.get_client() is cache._cache.get_client(write=True)
+
+
+def test_junk_query_strings_on_reader_pages_fill_no_new_cache_entries(
+    client, django_assert_num_queries
+):
+    article = ArticleFactory()
+    pages = ["/", article.get_absolute_url(), f"/kategorie/{article.category.slug}/", "/feed/"]
+    for url in pages:
+        assert client.get(url).status_code == 200
+
+    # Every one is a hit on the entry of its canonical URL: rendering (and so storing a new
+    # entry) would cost queries.
+    with django_assert_num_queries(0):
+        for n in range(25):
+            for url in pages:
+                assert client.get(f"{url}?junk={n}&utm_source=x{n}").status_code == 200
+
+
+def test_a_page_number_past_the_last_page_is_404_and_not_cached(client):
+    ArticleFactory()
+    assert client.get("/?seite=5").status_code == 404
+    assert client.get("/?seite=99999999999999999999").status_code == 404
+    assert client.get("/?seite=1").status_code == 200
+
+
+def test_a_preselected_reply_is_never_served_from_or_stored_in_the_cache(client):
+    from tests.factories import CommentFactory
+
+    comment = CommentFactory(name="Jürgen Weiß")
+    url = comment.article.get_absolute_url()
+    client.get(url)  # cached without a reply target
+
+    reply = client.get(f"{url}?antwort={comment.pk}").content.decode()
+    plain = client.get(url).content.decode()
+
+    assert "Deine Antwort an Jürgen Weiß" in reply
+    assert "Deine Antwort an" not in plain
+
+
+def test_renaming_a_tag_in_the_admin_updates_its_cached_page(client, admin_user, page_cache):
+    from taggit.models import Tag
+
+    tag = Tag.objects.create(name="Gehalt", slug="gehalt")
+    reader = Client()
+    assert "Gehalt" in reader.get("/thema/gehalt/").content.decode()
+
+    client.force_login(admin_user)
+    change_page = client.get(f"/admin/taggit/tag/{tag.pk}/change/").content.decode()
+    management = dict(re.findall(r'name="([\w-]+_FORMS)"[^>]*value="(\d+)"', change_page))
+    with page_cache.commit():
+        response = client.post(
+            f"/admin/taggit/tag/{tag.pk}/change/",
+            {"name": "Gehaltsverhandlung", "slug": "gehalt", **management},
+        )
+    assert response.status_code == 302
+
+    assert "Gehaltsverhandlung" in reader.get("/thema/gehalt/").content.decode()
 
 
 def test_an_expired_image_licence_leaves_the_cached_page_when_the_licence_ends(

@@ -16,9 +16,9 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from articles.models import Article, Image, SlugRedirect
-from comments.models import Comment, ModerationWord
+from comments.models import Comment, ModerationWord, ModeratorMail
 from karriere.roles import ROLES
-from newsletter.models import ConsentEvent, ConsentText, Subscriber, Suppression
+from newsletter.models import ConsentEvent, ConsentText, Subscriber, SubscriberMail, Suppression
 from tests.articles.images import HTML, jpeg_bytes, upload
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, ImageFactory
 
@@ -37,10 +37,12 @@ MODEL_MATRIX = {
     "taggit.tag":                            ("LAVCD", "LV",   "",       "",        "LAVCD"),
     "comments.comment":                      ("",      "",     "LVCD",   "",        "LVCD"),
     "comments.moderationword":               ("",      "",     "LAVCD",  "",        "LAVCD"),
+    "comments.moderatormail":                ("",      "",     "LV",     "",        "LV"),
     "newsletter.subscriber":                 ("",      "",     "",       "LV",      "LVC"),
     "newsletter.consentevent":               ("",      "",     "",       "LV",      "LV"),
     "newsletter.consenttext":                ("LAV",   "",     "",       "LV",      "LAVCD"),
     "newsletter.suppression":                ("",      "",     "",       "LV",      "LV"),
+    "newsletter.subscribermail":             ("",      "",     "",       "LV",      "LV"),
     "auth.user":                             ("",      "",     "",       "",        "LAVCD"),
     "auth.group":                            ("",      "",     "",       "",        "LAVCD"),
     "sites.site":                            ("",      "",     "",       "",        "LAVCD"),
@@ -62,6 +64,8 @@ ACTION_MATRIX = {
     ("comments.comment", "restore"):          {"Moderation", "superuser"},
     ("newsletter.subscriber", "export_csv"):  {"Newsletter", "superuser"},
     ("newsletter.subscriber", "erase"):       {"Newsletter", "superuser"},
+    ("newsletter.subscribermail", "resend"):  {"Newsletter", "superuser"},
+    ("comments.moderatormail", "resend"):     {"Moderation", "superuser"},
     ("taggit.tag", "render_tag_form"):        {"Redaktion", "superuser"},
 }
 # fmt: on
@@ -94,6 +98,9 @@ def objects(users):
         authors=[users["Autor"].author_profile],
     )
     subscriber = Subscriber.objects.create(email="leserin@example.org")
+    comment = Comment.objects.create(
+        article=other_draft, name="Leser", email="leser@example.org", text="Danke!"
+    )
     return {
         "other_draft": other_draft,
         "own_draft": own_draft,
@@ -105,9 +112,8 @@ def objects(users):
         ),
         "articles.image": ImageFactory(title="Unbenutztes Bild"),
         "taggit.tag": Tag.objects.create(name="Gehalt"),
-        "comments.comment": Comment.objects.create(
-            article=other_draft, name="Leser", email="leser@example.org", text="Danke!"
-        ),
+        "comments.comment": comment,
+        "comments.moderatormail": ModeratorMail.objects.create(comment=comment, state="failed"),
         "comments.moderationword": ModerationWord.objects.create(
             word="casino", kind=ModerationWord.Kind.BLOCK
         ),
@@ -116,6 +122,9 @@ def objects(users):
             subscriber=subscriber, kind=ConsentEvent.Kind.SIGNUP_REQUESTED
         ),
         "newsletter.consenttext": ConsentText.objects.create(text="Neue Einwilligung"),
+        "newsletter.subscribermail": SubscriberMail.objects.create(
+            subscriber=subscriber, kind="confirmation", state="failed"
+        ),
         "newsletter.suppression": Suppression.objects.create(
             address_hash="a" * 64, reason="erased"
         ),

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from comments.models import Comment
+from tests.comments.conftest import form_stamp
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
-TIMESTAMP_FIELD = re.compile(r'name="timestamp" value="([^"]+)"')
-
 
 def send_comment(client, article, clock, *, email: str, forwarded: str, **extra):
     """Open the article page, wait like a reader, send a comment with a new forged header."""
-    page = client.get(article.get_absolute_url()).content.decode()
-    timestamp = TIMESTAMP_FIELD.search(page).group(1)
+    client.get(article.get_absolute_url())
+    timestamp = form_stamp(client, article)
     clock.shift(5)
     data = {"name": "Erika", "email": email, "url": "", "text": f"Von {email}", "parent": ""}
     return client.post(

@@ -61,14 +61,39 @@ def test_five_failures_from_one_ip_block_every_login_from_it_in_german(client, e
     assert login(client, "redakteurin", PASSWORD, REMOTE_ADDR="203.0.113.20").status_code == 302
 
 
-def test_five_failures_for_one_username_block_it_from_any_ip(client, editor):
-    fail_five_logins(client, ips=[f"198.51.100.{n}" for n in range(1, 6)])
+def test_strangers_failing_for_an_editors_username_cannot_lock_the_editor_out(client, editor):
+    # The attack: five addresses each send a wrong password for a known login name.
+    statuses = [
+        login(client, "redakteurin", "falsch", REMOTE_ADDR=f"198.51.100.{n}").status_code
+        for n in range(1, 6)
+    ]
+    assert statuses == [200] * 5
 
     response = login(client, "redakteurin", PASSWORD, REMOTE_ADDR="203.0.113.99")
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(editor.pk)
+
+
+def test_guessing_one_username_from_one_address_stays_blocked(client, editor):
+    fail_five_logins(client, ips=["198.51.100.7"] * 5)
+
+    # Even the right password gets nowhere from that address during the block.
+    response = login(client, "redakteurin", PASSWORD, REMOTE_ADDR="198.51.100.7")
 
     assert response.status_code == 429
     assert LOCKED_TEXT in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_guessing_from_many_addresses_gets_five_tries_per_address_and_no_more(client, editor):
+    # A botnet gets at most AXES_FAILURE_LIMIT guesses per address and cool-off (README).
+    for address in ("198.51.100.1", "198.51.100.2", "198.51.100.3"):
+        fail_five_logins(client, ips=[address] * 5)
+        assert login(client, "redakteurin", PASSWORD, REMOTE_ADDR=address).status_code == 429
+    assert "_auth_user_id" not in client.session
+    # The editor at their own desk is not affected.
+    assert login(client, "redakteurin", PASSWORD, REMOTE_ADDR="203.0.113.20").status_code == 302
 
 
 def test_the_block_ends_after_the_cooloff(client, editor):

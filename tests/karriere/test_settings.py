@@ -90,7 +90,7 @@ def test_email_host_switches_to_smtp():
         EMAIL_HOST="smtp.example",
         EMAIL_PORT="587",
     )
-    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert values["EMAIL_BACKEND"] == "karriere.mailbackend.EmailBackend"
     assert values["EMAIL_HOST"] == "smtp.example"
     assert values["EMAIL_PORT"] == 587
     assert values["EMAIL_USE_TLS"] is True

@@ -97,10 +97,15 @@ def test_erasure_keeps_an_erased_event_that_names_nobody(confirmed_subscriber):
     assert "leserin" not in str(ConsentEvent.objects.values().get())
 
 
-def test_cached_pages_show_a_new_consent_text_at_once(client, consent_text):
+def test_cached_pages_show_a_new_consent_text_at_once(
+    client, consent_text, page_cache, django_assert_num_queries
+):
     assert escape(consent_text.text) in client.get("/").content.decode()
+    with django_assert_num_queries(0):
+        assert escape(consent_text.text) in client.get("/").content.decode()  # from the cache
 
-    newer = ConsentText.objects.create(text="Ja, ich will den Newsletter (Fassung 2).")
+    with page_cache.commit():
+        newer = ConsentText.objects.create(text="Ja, ich will den Newsletter (Fassung 2).")
 
     page = client.get("/").content.decode()
     assert newer.text in page

@@ -54,6 +54,13 @@ def test_get_on_the_unsubscribe_link_only_shows_a_button(client, subscriber):
     assert Subscriber.objects.get().status == Subscriber.Status.CONFIRMED
 
 
+def test_head_on_the_unsubscribe_and_confirm_links_changes_nothing(client, subscriber):
+    # Link checkers send HEAD; it answers like GET and must not unsubscribe.
+    assert client.head(_path(unsubscribe_url(subscriber))).status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.CONFIRMED
+
+
 def test_one_click_post_unsubscribes_without_cookie_csrf_or_redirect(subscriber):
     mail_client = Client(enforce_csrf_checks=True)  # like a mailbox provider: no cookies
 
