@@ -5,7 +5,6 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from articles.models import Article, Author, Image, ImageLicenceReminder, unique_slug
+from karriere.outbox import automatic_message
 
 
 @transaction.atomic
@@ -85,5 +85,5 @@ def image_licence_reminder_send(*, today: date | None = None) -> int:
         "Image licences: %(count)d licences end within 30 days",
         len(images),
     ) % {"count": len(images)}
-    send_mail(subject, body, None, recipients)
+    automatic_message(subject=subject, body=body, to=recipients).send()
     return len(images)

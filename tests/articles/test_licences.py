@@ -43,6 +43,7 @@ def test_the_redaktion_gets_one_mail_a_week_about_licences_ending_within_30_days
     (mail,) = smtp_inbox.messages
     assert smtp_inbox.recipients == [["jana.schroeder@karriere.example"]]
     assert mail["Subject"] == "Bildlizenzen: 1 Lizenz läuft in 30 Tagen ab"
+    assert mail["Auto-Submitted"] == "auto-generated"
     text = mail.get_content()
     assert "Gehaltsgespräch im Büro (Foto: Anna Müller / Agentur Süd)" in text
     assert "Lizenz gültig bis 14. März 2026 · verwendet in 2 Artikeln" in text
