@@ -20,6 +20,7 @@ migrate: install
 
 demo: migrate
 	$(BIN)/python manage.py demo_content
+	$(BIN)/python manage.py demo_comments
 	$(BIN)/python manage.py ensure_superuser
 
 # Web server, task worker and the periodic-job scheduler together; Ctrl+C stops all three.

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItem
+from taggit.models import ItemBase, TagBase
 
 from articles.images import RandomImageName, validate_image_upload
 from articles.media import Image, ImageLicenceReminder, render_body  # noqa: F401 (registers)
@@ -29,9 +29,11 @@ def new_preview_key() -> str:
     return secrets.token_hex(16)
 
 
-def unique_slug(model: type[models.Model], text: str, *, exclude_pk: int | None = None) -> str:
+def unique_slug(
+    model: type[models.Model], text: str, *, exclude_pk: int | None = None, fallback="artikel"
+) -> str:
     """German slug of ``text``, with ``-2``, ``-3``... appended while it is taken."""
-    base = german_slugify(text)[:190] or "artikel"
+    base = german_slugify(text)[:190] or fallback
     slug, number = base, 1
     taken = model._default_manager.exclude(pk=exclude_pk)
     while taken.filter(slug=slug).exists():
@@ -108,6 +110,77 @@ class Author(ContentVersionMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Tag(ContentVersionMixin, TagBase):
+    """A taggit tag whose slug follows the German rule of the whole site ("Führung" ->
+    "fuehrung"); taggit's own keeps umlauts, which the tag address cannot carry."""
+
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=_("Part of the address. Leave empty to build it from the name."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Tag, self.name, exclude_pk=self.pk, fallback="thema")
+        with transaction.atomic(using=kwargs.get("using")):
+            old_slug = (
+                Tag.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+                if self.pk
+                else None
+            )
+            super().save(*args, **kwargs)
+            # Like articles: the new address never redirects, the old one keeps working.
+            TagRedirect.objects.filter(old_slug=self.slug).delete()
+            if old_slug and old_slug != self.slug:
+                TagRedirect.objects.update_or_create(old_slug=old_slug, defaults={"tag": self})
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class TagRedirect(models.Model):
+    """A former tag address (an older slug rule or a renamed tag); it answers with a 301."""
+
+    # Old slugs may hold any letter (taggit kept umlauts), so this is no SlugField.
+    old_slug = models.CharField(_("old slug"), max_length=200, unique=True)
+    tag = models.ForeignKey(
+        Tag, verbose_name=_("tag"), on_delete=models.CASCADE, related_name="redirects"
+    )
+
+    class Meta:
+        verbose_name = _("old tag address")
+        verbose_name_plural = _("old tag addresses")
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.tag.slug}"
+
+
+class TaggedArticle(ItemBase):
+    """taggit's link between an article and a tag, with a real foreign key to the article."""
+
+    tag = models.ForeignKey(
+        Tag, verbose_name=_("tag"), on_delete=models.CASCADE, related_name="tagged_articles"
+    )
+    content_object = models.ForeignKey(
+        "Article", verbose_name=_("article"), on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        verbose_name = _("tagged article")
+        verbose_name_plural = _("tagged articles")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique"),
+        ]
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -193,14 +266,9 @@ class ArticleQuerySet(models.QuerySet):
         else:
             candidates = Q(pk__in=pools[0]) | Q(pk__in=pools[1]) | Q(pk__in=pools[2])
         shared_tags = (
-            TaggedItem.objects.filter(
-                content_type__app_label="articles",
-                content_type__model="article",
-                object_id=OuterRef("pk"),
-                tag_id__in=tag_ids,
-            )
+            TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag_id__in=tag_ids)
             .order_by()
-            .values("object_id")
+            .values("content_object")
             .annotate(count=Count("pk"))
             .values("count")
         )
@@ -254,7 +322,7 @@ class Article(models.Model):
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="articles"
     )
-    tags = TaggableManager(_("tags"), blank=True)
+    tags = TaggableManager(_("tags"), blank=True, through=TaggedArticle)
     authors = models.ManyToManyField(Author, verbose_name=_("authors"), related_name="articles")
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True

@@ -11,7 +11,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from articles.models import Article, Author, Image, ImageLicenceReminder, unique_slug
+from articles.models import (
+    Article,
+    Author,
+    Image,
+    ImageLicenceReminder,
+    Tag,
+    TaggedArticle,
+    TagRedirect,
+    unique_slug,
+)
 from karriere.outbox import automatic_message
 
 
@@ -87,3 +96,23 @@ def image_licence_reminder_send(*, today: date | None = None) -> int:
     ) % {"count": len(images)}
     automatic_message(subject=subject, body=body, to=recipients).send()
     return len(images)
+
+
+@transaction.atomic
+def tag_merge(*, tags: list[Tag], name: str) -> Tag:
+    """Merge ``tags`` into the tag called ``name`` (existing or new): their articles get that
+    tag, the others are deleted and their addresses redirect to it."""
+    target = Tag.objects.filter(name__iexact=name).order_by("pk").first()
+    if target is None:
+        target = Tag.objects.create(name=name)
+    for tag in tags:
+        if tag.pk == target.pk:
+            continue
+        tagged = TaggedArticle.objects.filter(tag=tag).exclude(
+            content_object__in=TaggedArticle.objects.filter(tag=target).values("content_object")
+        )
+        tagged.update(tag=target)
+        TagRedirect.objects.filter(tag=tag).update(tag=target)
+        TagRedirect.objects.update_or_create(old_slug=tag.slug, defaults={"tag": target})
+        tag.delete()
+    return target

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from urllib.parse import urlsplit
 
 import nh3
@@ -11,6 +12,17 @@ from django.utils.text import slugify
 GERMAN_TRANSLITERATION = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS"}
 )
+# Latin letters that Unicode does not decompose into a base letter plus accents, so an ASCII
+# slug would silently drop them ("Yılmaz" -> "ylmaz"). Spelled as in machine-readable passports
+# (ICAO Doc 9303); accented letters ("é", "ñ", "å") lose their accent by decomposition instead.
+LATIN_TRANSLITERATION = str.maketrans(
+    {
+        "Æ": "Ae", "æ": "ae", "Ð": "D", "ð": "d", "Ø": "Oe", "ø": "oe", "Þ": "Th", "þ": "th",
+        "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i", "ĸ": "q", "Ł": "L", "ł": "l",
+        "Ŋ": "N", "ŋ": "n", "Œ": "Oe", "œ": "oe", "Ŧ": "T", "ŧ": "t", "Ə": "E", "ə": "e",
+        "ƒ": "f",
+    }
+)  # fmt: skip
 
 # Adults read German non-fiction at roughly 200 words a minute.
 WORDS_PER_MINUTE = 200
@@ -30,8 +42,12 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def german_slugify(value: str) -> str:
-    """Slug with German transliteration: "Gehaltserhöhung für X" -> "gehaltserhoehung-fuer-x"."""
-    return slugify(value.translate(GERMAN_TRANSLITERATION))
+    """ASCII slug with German transliteration: "Gehaltserhöhung für X" ->
+    "gehaltserhoehung-fuer-x", "Mehmet Yılmaz" -> "mehmet-yilmaz"."""
+    # Composed first, so an "ö" typed as "o" + combining diaeresis also becomes "oe"; then
+    # decomposed, so "Ǿ" reaches the table as "Ø" + accent.
+    german = unicodedata.normalize("NFC", value).translate(GERMAN_TRANSLITERATION)
+    return slugify(unicodedata.normalize("NFKD", german).translate(LATIN_TRANSLITERATION))
 
 
 def is_own_media_url(url: str) -> bool:

@@ -33,7 +33,8 @@ urlpatterns = [
         cache_page_for_readers(feeds.CategoryFeed()),
         name="category_feed",
     ),
-    path("thema/<slug:slug>/", cache_page_for_readers(views.tag_detail, query=LISTING), name="tag"),
+    # Any text, not only <slug:>: old tag addresses with umlauts must reach the view (301).
+    path("thema/<str:slug>/", cache_page_for_readers(views.tag_detail, query=LISTING), name="tag"),
     path(
         "autor/<slug:slug>/",
         cache_page_for_readers(views.author_detail, query=LISTING),

@@ -17,10 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
-from taggit.models import Tag
 
 from articles import counting
-from articles.models import Article, Author, Category, SlugRedirect
+from articles.models import Article, Author, Category, SlugRedirect, Tag, TagRedirect
 from articles.sitemaps import SITEMAPS
 from karriere.net import client_ip
 
@@ -135,8 +134,14 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    tag = get_object_or_404(Tag, slug=slug)
-    page = _page(request, _listing().filter(tags__slug=tag.slug))
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is None:
+        # Old addresses, e.g. /thema/führung/ from before tags had German slugs.
+        redirect = TagRedirect.objects.select_related("tag").filter(old_slug=slug).first()
+        if redirect:
+            return HttpResponsePermanentRedirect(redirect.tag.get_absolute_url())
+        raise Http404(_("No topic found."))
+    page = _page(request, _listing().filter(tagged_items__tag=tag))
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 
 

@@ -62,9 +62,8 @@ def _url(name: str, **kwargs) -> str | None:
 
 def _targets() -> dict:
     from django.test import Client
-    from taggit.models import Tag
 
-    from articles.models import Article
+    from articles.models import Article, Tag
     from bench.seed import MEASURED_SLUG, MEASURED_TAG_SLUG
 
     article = Article.objects.get(slug=MEASURED_SLUG)

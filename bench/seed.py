@@ -12,12 +12,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from itertools import islice
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
-from taggit.models import Tag, TaggedItem
 
-from articles.models import Article, ArticleViewDay, Author, Category
+from articles.models import Article, ArticleViewDay, Author, Category, Tag, TaggedArticle
 from articles.text import german_slugify
 from comments.models import Comment, text_fingerprint
 
@@ -176,7 +174,6 @@ def _relations(rng: random.Random, articles: list[Article], authors, tags) -> No
         through,
         (through(article_id=article.pk, author_id=rng.choice(authors).pk) for article in articles),
     )
-    content_type = ContentType.objects.get_for_model(Article)
     measured_tag, other_tags = tags[0], tags[1:]
     items = []
     for index, article in enumerate(articles):
@@ -184,11 +181,8 @@ def _relations(rng: random.Random, articles: list[Article], authors, tags) -> No
         # Every tenth article is about applying, so the tag page has deep pages too.
         if index % 10 == 0:
             chosen[0] = measured_tag
-        items.extend(
-            TaggedItem(tag_id=tag.pk, content_type_id=content_type.pk, object_id=article.pk)
-            for tag in chosen
-        )
-    _bulk(TaggedItem, items)
+        items.extend(TaggedArticle(tag_id=tag.pk, content_object_id=article.pk) for tag in chosen)
+    _bulk(TaggedArticle, items)
 
 
 def _comments(rng: random.Random, data_set: DataSet, articles: list[Article]) -> None:

@@ -31,7 +31,7 @@ ROLES: dict[str, list[str]] = {
         *_crud("articles.slugredirect"),
         *_crud("articles.image"),
         "articles.delete_used_image",
-        *_crud("taggit.tag"),
+        *_crud("articles.tag"),
         # A consent text that readers agreed to is evidence: editors add new versions only.
         *_crud("newsletter.consenttext", "add", "view"),
     ],
@@ -45,7 +45,7 @@ ROLES: dict[str, list[str]] = {
         *_crud("articles.category", "view"),
         # The byline and tag fields search these through the admin's autocomplete.
         *_crud("articles.author", "view"),
-        *_crud("taggit.tag", "view"),
+        *_crud("articles.tag", "view"),
     ],
     "Moderation": [
         *_crud("comments.comment", "change", "delete", "view"),

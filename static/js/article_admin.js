@@ -6,12 +6,21 @@
 "use strict";
 
 (function () {
+  // The same tables as articles/text.py's german_slugify.
   var GERMAN = { "ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS" };
+  var LATIN = {
+    "Æ": "Ae", "æ": "ae", "Ð": "D", "ð": "d", "Ø": "Oe", "ø": "oe", "Þ": "Th", "þ": "th",
+    "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i", "ĸ": "q", "Ł": "L", "ł": "l",
+    "Ŋ": "N", "ŋ": "n", "Œ": "Oe", "œ": "oe", "Ŧ": "T", "ŧ": "t", "Ə": "E", "ə": "e", "ƒ": "f"
+  };
 
   function germanSlugify(value) {
     return value
+      .normalize("NFC")
       .replace(/[äöüÄÖÜßẞ]/g, function (c) { return GERMAN[c]; })
-      .normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
+      .normalize("NFKD")
+      .replace(/[ÆæÐðØøÞþĐđĦħıĸŁłŊŋŒœŦŧƏəƒ]/g, function (c) { return LATIN[c]; })
+      .replace(/[\u0300-\u036f]/g, "")
       .toLowerCase()
       .replace(/[^a-z0-9\s-]/g, "")
       .trim()

@@ -18,7 +18,7 @@ from articles.models import Article
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("articles", "0005_article_preview_key")]
+BEFORE = [("articles", "0006_german_tags")]
 
 
 def old_renditions(name: str) -> dict:

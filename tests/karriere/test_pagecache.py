@@ -374,18 +374,18 @@ def test_a_preselected_reply_is_never_served_from_or_stored_in_the_cache(client)
 
 
 def test_renaming_a_tag_in_the_admin_updates_its_cached_page(client, admin_user, page_cache):
-    from taggit.models import Tag
+    from articles.models import Tag
 
     tag = Tag.objects.create(name="Gehalt", slug="gehalt")
     reader = Client()
     assert "Gehalt" in reader.get("/thema/gehalt/").content.decode()
 
     client.force_login(admin_user)
-    change_page = client.get(f"/admin/taggit/tag/{tag.pk}/change/").content.decode()
+    change_page = client.get(f"/admin/articles/tag/{tag.pk}/change/").content.decode()
     management = dict(re.findall(r'name="([\w-]+_FORMS)"[^>]*value="(\d+)"', change_page))
     with page_cache.commit():
         response = client.post(
-            f"/admin/taggit/tag/{tag.pk}/change/",
+            f"/admin/articles/tag/{tag.pk}/change/",
             {"name": "Gehaltsverhandlung", "slug": "gehalt", **management},
         )
     assert response.status_code == 302

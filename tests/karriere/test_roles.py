@@ -13,9 +13,8 @@ from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.core.management import call_command
 from django.urls import reverse
-from taggit.models import Tag
 
-from articles.models import Article, Image, SlugRedirect
+from articles.models import Article, Image, SlugRedirect, Tag
 from comments.models import Comment, ModerationWord, ModeratorMail
 from karriere.roles import ROLES
 from newsletter.models import ConsentEvent, ConsentText, Subscriber, SubscriberMail, Suppression
@@ -34,7 +33,7 @@ MODEL_MATRIX = {
     "articles.author":                       ("LAVCD", "LV",   "",       "",        "LAVCD"),
     "articles.slugredirect":                 ("LAVCD", "",     "",       "",        "LAVCD"),
     "articles.image":                        ("LAVCD", "LAVCD", "",      "",        "LAVCD"),
-    "taggit.tag":                            ("LAVCD", "LV",   "",       "",        "LAVCD"),
+    "articles.tag":                          ("LAVCD", "LV",   "",       "",        "LAVCD"),
     "comments.comment":                      ("",      "",     "LVCD",   "",        "LVCD"),
     "comments.moderationword":               ("",      "",     "LAVCD",  "",        "LAVCD"),
     "comments.moderatormail":                ("",      "",     "LV",     "",        "LV"),
@@ -66,7 +65,7 @@ ACTION_MATRIX = {
     ("newsletter.subscriber", "erase"):       {"Newsletter", "superuser"},
     ("newsletter.subscribermail", "resend"):  {"Newsletter", "superuser"},
     ("comments.moderatormail", "resend"):     {"Moderation", "superuser"},
-    ("taggit.tag", "render_tag_form"):        {"Redaktion", "superuser"},
+    ("articles.tag", "merge_tags"):            {"Redaktion", "superuser"},
 }
 # fmt: on
 
@@ -111,7 +110,7 @@ def objects(users):
             old_slug="alter-slug", article=other_draft
         ),
         "articles.image": ImageFactory(title="Unbenutztes Bild"),
-        "taggit.tag": Tag.objects.create(name="Gehalt"),
+        "articles.tag": Tag.objects.create(name="Gehalt"),
         "comments.comment": comment,
         "comments.moderatormail": ModeratorMail.objects.create(comment=comment, state="failed"),
         "comments.moderationword": ModerationWord.objects.create(
@@ -348,7 +347,7 @@ def test_autor_uploads_and_uses_images_but_only_the_redaktion_deletes_one_in_use
 
 def test_autor_cannot_merge_tags_even_by_calling_the_page(client, users, objects):
     as_role(client, users, "Autor")
-    response = client.post(reverse("admin:taggit_tag_merge_tags"), {"new_tag_name": "Alles"})
+    response = client.post(reverse("admin:articles_tag_merge"), {"name": "Alles"})
     assert response.status_code == 403
     assert not Tag.objects.filter(name="Alles").exists()
 
@@ -372,7 +371,7 @@ def page_url(page: str, objects) -> str:
         "subscriber consent proof": reverse(
             "admin:newsletter_subscriber_proof", args=[objects["newsletter.subscriber"].pk]
         ),
-        "tag merge page": reverse("admin:taggit_tag_merge_tags"),
+        "tag merge page": reverse("admin:articles_tag_merge"),
     }[page]
 
 

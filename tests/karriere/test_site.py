@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection
+from django.utils import timezone
 
-from articles.models import Article, Author, Category
+from articles.models import Article, Author, Category, Tag
+from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +71,45 @@ def test_demo_content_is_idempotent():
     assert Author.objects.filter(kind=Author.Kind.GUEST).exists()
     assert Author.objects.filter(kind=Author.Kind.STAFF).exists()
     assert all(article.hero_image for article in Article.objects.all())
-    assert Article.objects.published().count() == counts[2]
+    # One article is scheduled: published, but dated in the future.
+    scheduled = Article.objects.exclude(pk__in=Article.objects.published())
+    assert [article.status for article in scheduled] == [Article.Status.PUBLISHED]
+    assert scheduled.get().published_at > timezone.now()
+
+
+def test_demo_content_spells_out_every_letter_in_slugs():
+    call_command("demo_content", verbosity=0)
+    authors = dict(Author.objects.values_list("name", "slug"))
+    assert authors["Mehmet Yılmaz"] == "mehmet-yilmaz"
+    assert authors["Søren Ødegaard"] == "soeren-oedegaard"
+    assert authors["Łukasz Wróbel"] == "lukasz-wrobel"
+    assert authors["Jörg Weiß"] == "joerg-weiss"
+    tags = dict(Tag.objects.values_list("name", "slug"))
+    assert tags["Gehaltserhöhung"] == "gehaltserhoehung"
+    assert tags["Führung"] == "fuehrung"
+    assert tags["Øresund"] == "oeresund"
+    assert tags["Außendienst"] == "aussendienst"
+
+
+def test_demo_content_keeps_an_older_demo_database_working():
+    """Databases made before authors' slugs kept every letter get the fixed slug, no twin."""
+    Author.objects.create(name="Mehmet Yılmaz", slug="mehmet-ylmaz", kind=Author.Kind.GUEST)
+    call_command("demo_content", verbosity=0)
+    assert list(Author.objects.filter(name="Mehmet Yılmaz").values_list("slug", flat=True)) == [
+        "mehmet-yilmaz"
+    ]
+
+
+def test_demo_comments_add_an_approved_thread_with_a_reply_once():
+    call_command("demo_content", verbosity=0)
+    call_command("demo_comments", verbosity=0)
+    call_command("demo_comments", verbosity=0)
+    comments = Comment.objects.filter(status=Comment.Status.APPROVED)
+    assert comments.count() == 3
+    assert comments.filter(parent__isnull=False).count() == 1
+    article = comments.first().article
+    article.refresh_from_db()
+    assert article.comment_count == 3
 
 
 def test_impressum_and_datenschutz_pages_are_served_in_german(client):
@@ -105,3 +146,11 @@ def test_ensure_superuser_refuses_the_default_account_in_production(settings, mo
     monkeypatch.delenv("DJANGO_SUPERUSER_PASSWORD", raising=False)
     with pytest.raises(CommandError, match="DJANGO_SUPERUSER_USERNAME"):
         call_command("ensure_superuser", verbosity=0)
+
+
+def test_time_elements_carry_no_microseconds():
+    """HTML allows at most three fractional digits in <time datetime>; Python prints six."""
+    from karriere.templatetags.karriere_tags import html_datetime
+
+    moment = datetime(2026, 3, 2, 9, 15, 30, 123456, tzinfo=UTC)
+    assert html_datetime(moment) == "2026-03-02T10:15:30+01:00"

@@ -32,7 +32,17 @@ AUTHORS = [
     ("Tobias Krüger", Author.Kind.STAFF, "Schreibt über Gehalt, Arbeitsrecht und Führung."),
     ("Dr. Sabine Wolf", Author.Kind.GUEST, "Karriereberaterin und Coach aus Hamburg."),
     ("Mehmet Yılmaz", Author.Kind.GUEST, "Personalleiter in einem Mittelständler aus Köln."),
+    (
+        "Søren Ødegaard",
+        Author.Kind.GUEST,
+        "Berät Fachkräfte, die zwischen Malmö und Kopenhagen pendeln.",
+    ),
+    ("Łukasz Wróbel", Author.Kind.STAFF, "Redakteur für Weiterbildung und Förderprogramme."),
+    ("Jörg Weiß", Author.Kind.STAFF, "Schreibt über Vertrieb, Außendienst und Provisionen."),
 ]
+
+# Published, but dated in the future: goes live by itself (readers must not see it before).
+SCHEDULED = {"Weiterbildungsmöglichkeiten 2027: Förderung, Fristen, Anträge"}
 
 # (title, category, authors, tags, teaser, paragraphs)
 ARTICLES = [
@@ -58,7 +68,7 @@ ARTICLES = [
         "Gehaltserhöhung für Berufseinsteiger: Wann und wie fragen?",
         "Gehalt",
         ["Tobias Krüger"],
-        ["Gehaltsverhandlung", "Berufseinstieg"],
+        ["Gehaltserhöhung", "Gehaltsverhandlung", "Berufseinstieg"],
         "Nach dem ersten Jahr ist ein guter Zeitpunkt für das Gespräch. So bereiten Sie "
         "Argumente und Zahlen vor.",
         [
@@ -252,6 +262,50 @@ ARTICLES = [
             "Fehlt etwas Wichtiges, können Sie eine Berichtigung verlangen.",
         ],
     ),
+    (
+        "Arbeiten in Dänemark: Was Pendler über den Øresund wissen müssen",
+        "Im Job",
+        ["Søren Ødegaard"],
+        ["Øresund", "Arbeiten im Ausland", "Steuern"],
+        "Wohnen in Malmö, arbeiten in Kopenhagen: Steuern, Sozialversicherung und Gehalt für "
+        "Grenzgänger.",
+        [
+            "Jeden Tag pendeln Tausende über die Øresundbrücke. Wer in Dänemark arbeitet und in "
+            "Schweden wohnt, zahlt seine Steuern in der Regel am Arbeitsort.",
+            "Sozialversicherung und Krankenversicherung folgen ebenfalls meist dem Arbeitsort. "
+            "Die Behörden beider Länder beraten Grenzgänger kostenlos.",
+            "Dänische Gehälter sind hoch, die Lebenshaltungskosten in Kopenhagen auch.",
+        ],
+    ),
+    (
+        "Gehaltserhöhung im Außendienst: Fixum, Provision, Firmenwagen",
+        "Gehalt",
+        ["Jörg Weiß", "Tobias Krüger"],
+        ["Gehaltserhöhung", "Außendienst", "Gehaltsverhandlung"],
+        "Im Vertrieb besteht das Gehalt aus mehreren Teilen. Wo sich Verhandeln am meisten lohnt.",
+        [
+            "Im Außendienst setzt sich das Einkommen aus Fixum, Provision und geldwerten "
+            "Vorteilen wie dem Firmenwagen zusammen.",
+            "Ein höheres Fixum schützt in schwachen Quartalen. Eine bessere Provisionsstaffel "
+            "lohnt sich für alle, die ihre Ziele regelmäßig übertreffen.",
+            "Rechnen Sie den Firmenwagen ehrlich: Die private Nutzung wird versteuert.",
+        ],
+    ),
+    (
+        "Weiterbildungsmöglichkeiten 2027: Förderung, Fristen, Anträge",
+        "Weiterbildung",
+        ["Łukasz Wróbel"],
+        ["Weiterbildung", "Förderung", "Bildungsurlaub"],
+        "Aufstiegs-BAföG, Bildungsgutschein, Bildungsprämie: Welche Förderung es gibt und bis "
+        "wann Sie den Antrag stellen.",
+        [
+            "Für fast jede Weiterbildung gibt es eine Förderung, doch die Fristen sind knapp.",
+            "Das Aufstiegs-BAföG übernimmt einen großen Teil der Lehrgangskosten für Meister, "
+            "Fachwirte und Techniker.",
+            "Der Bildungsgutschein der Agentur für Arbeit richtet sich an Arbeitsuchende und "
+            "Beschäftigte, deren Job sich stark verändert.",
+        ],
+    ),
 ]
 
 IMPRINT = """<p>Karriere Verlag GmbH<br>Musterstraße 1<br>10115 Berlin</p>
@@ -338,8 +392,9 @@ class Command(BaseCommand):
             )
         authors = {}
         for name, kind, bio in AUTHORS:
+            # Found by name: older demo databases have slugs that dropped letters ("ylmaz").
             authors[name], _ = Author.objects.update_or_create(
-                slug=german_slugify(name), defaults={"name": name, "kind": kind, "bio": bio}
+                name=name, defaults={"slug": german_slugify(name), "kind": kind, "bio": bio}
             )
 
         now = timezone.now()
@@ -356,7 +411,10 @@ class Command(BaseCommand):
                 "featured": index == 0,
             }
             # The date is set once, so a second run does not move articles around.
-            published_at = now - timedelta(days=3 * index + 1, hours=index)
+            if title in SCHEDULED:
+                published_at = now + timedelta(days=7)
+            else:
+                published_at = now - timedelta(days=3 * index + 1, hours=index)
             article, _ = Article.objects.update_or_create(
                 slug=slug,
                 defaults=fields,

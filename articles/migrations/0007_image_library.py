@@ -8,7 +8,7 @@ import articles.images
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0005_article_preview_key"),
+        ("articles", "0006_german_tags"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
