@@ -55,6 +55,8 @@ ROLES: dict[str, list[str]] = {
         *_crud("comments.moderatormail", "view"),
         "comments.resend_mail",
         *_crud("articles.article", "view"),
+        # The read-only article form links its hero image.
+        *_crud("articles.image", "view"),
         # Scope, not editing: lets the article admin list every article, not only their own.
         # Editing still needs change_article, which moderators do not have.
         "articles.change_any_article",

@@ -32,7 +32,7 @@ MODEL_MATRIX = {
     "articles.category":                     ("LAVCD", "LV",   "",       "",        "LAVCD"),
     "articles.author":                       ("LAVCD", "LV",   "",       "",        "LAVCD"),
     "articles.slugredirect":                 ("LAVCD", "",     "",       "",        "LAVCD"),
-    "articles.image":                        ("LAVCD", "LAVCD", "",      "",        "LAVCD"),
+    "articles.image":                        ("LAVCD", "LAVCD", "LV",    "",        "LAVCD"),
     "articles.tag":                          ("LAVCD", "LV",   "",       "",        "LAVCD"),
     "comments.comment":                      ("",      "",     "LVCD",   "",        "LVCD"),
     "comments.moderationword":               ("",      "",     "LAVCD",  "",        "LAVCD"),
