@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: run install migrate demo test test-unit test-browser lint format messages bench lock clean
+.PHONY: run install migrate demo test test-unit test-browser lint format messages bench bench-newsletter lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ messages: install
 bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python -m bench
+
+# One newsletter issue to generated subscribers through real workers and a local SMTP sink
+# (BENCH_SUBSCRIBERS=10000,100000 BENCH_WORKERS=1,2); writes its section of bench/RESULTS.md.
+bench-newsletter: install
+	$(BIN)/python -m bench.newsletter
 
 # Re-pin every dependency after changing pyproject.toml.
 lock:

@@ -1,29 +1,68 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 
+from ckeditor_uploader.widgets import CKEditorUploadingWidget
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.flatpages.admin import FlatPageAdmin
+from django.contrib.flatpages.forms import FlatpageForm
+from django.contrib.flatpages.models import FlatPage
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Prefetch, Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from taggit.models import Tag as TaggitTag
 
+from articles import revisions
 from articles.charts import daily_views_svg, top_articles_admin
-from articles.models import Article, Author, Category, Image, SlugRedirect, Tag
-from articles.services import article_publish, article_unpublish, author_for_user, tag_merge
+from articles.models import (
+    Article,
+    ArticleAutosave,
+    ArticleEditPresence,
+    Author,
+    Category,
+    Image,
+    SlugRedirect,
+    Tag,
+    format_when,
+)
+from articles.services import (
+    article_autosave,
+    article_publish,
+    article_restore,
+    article_save,
+    article_trash,
+    article_trash_empty,
+    article_unpublish,
+    article_untrash,
+    article_versions,
+    author_for_user,
+    tag_merge,
+)
+from articles.text import sanitize_body
 from karriere.pagecache import bump_content_version
 
 # Articles use their own tag model (German slugs); taggit's table stays empty.
 admin.site.unregister(TaggitTag)
+
+# An open change form pings every 30 seconds; after this long without a ping it counts as closed.
+PRESENCE_TIMEOUT = timedelta(seconds=75)
+# The form fields an autosave keeps (and the change form restores).
+AUTOSAVED_FIELDS = ["title", "slug", "teaser", "body", "tags", "seo_title", "seo_description"]
 
 
 class GermanSlugMixin:
@@ -306,21 +345,117 @@ class ExpiredImageFilter(admin.SimpleListFilter):
         return queryset
 
 
+class StateFilter(admin.SimpleListFilter):
+    """Status as editors plan with it: "Geplant" apart from what is online."""
+
+    title = _("status")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", _("Draft")),
+            ("review", _("In review")),
+            ("scheduled", _("Scheduled")),
+            ("online", _("Online")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value in ("draft", "review"):
+            return queryset.filter(status=value)
+        if value == "scheduled":
+            return queryset.scheduled()
+        if value == "online":
+            return queryset.published()
+        return queryset
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """Knows the revision it was loaded from, and refuses to save over a newer one unless the
+    editor asks to (edit conflicts: the form comes back with everything typed)."""
+
+    loaded_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    overwrite = forms.BooleanField(
+        label=_("Save anyway and replace the newer version"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        if self.instance.pk and not self.is_bound:
+            latest = article_versions(self.instance).first()
+            self.initial["loaded_revision"] = latest.pk if latest else None
+
+    def clean(self):
+        cleaned = super().clean()
+        # A post without the field (a form opened before this check existed, a script) is
+        # not compared; the change form always sends it.
+        if not self.instance.pk or cleaned.get("overwrite") or "loaded_revision" not in self.data:
+            return cleaned
+        versions = article_versions(self.instance)
+        latest = versions.first()
+        loaded = cleaned.get("loaded_revision")
+        if latest is None or latest.pk == loaded:
+            return cleaned
+        self.conflict = self._conflict(latest, versions.filter(pk=loaded).first())
+        user = latest.revision.user
+        raise forms.ValidationError(
+            gettext(
+                "%(who)s saved this article at %(when)s while you were editing it "
+                "(%(what)s). Nothing you typed is lost: compare both versions below, then "
+                "tick “Save anyway” to replace theirs, or copy what you need and reload."
+            )
+            % {
+                "who": (user.get_full_name() or user.get_username()) if user else "?",
+                "when": format_when(latest.revision.date_created),
+                "what": latest.revision.comment,
+            },
+            code="edit_conflict",
+        )
+
+    def _conflict(self, latest, loaded) -> list[tuple[str, str, str]]:
+        """The fields the other person changed: their saved value next to this form's."""
+        theirs = revisions.version_values(latest)
+        before = revisions.version_values(loaded) if loaded else {}
+        mine = revisions.readable_values(
+            {
+                **{name: self.data.get(name, "") for name in ("title", "slug", "teaser")},
+                **{name: self.data.get(name, "") for name in ("seo_title", "seo_description")},
+                "body": self.data.get("body", ""),
+                "hero_image_id": self.data.get("hero_image") or None,
+                "category_id": self.data.get("category"),
+                "authors": self.data.getlist("authors") if hasattr(self.data, "getlist") else [],
+                "status": self.data.get("status"),
+                "published_at": self.cleaned_data.get("published_at"),
+            },
+            sorted(t.strip() for t in self.data.get("tags", "").split(",") if t.strip()),
+        )
+        return [
+            (str(capfirst(Article._meta.get_field(name).verbose_name)), mine[name], theirs[name])
+            for name in revisions.COMPARED_FIELDS
+            if theirs[name] != before.get(name) and name in mine
+        ]
+
+
 @admin.register(Article)
 class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
     slug_source = "title"
+    form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
     list_display = [
-        "title", "status", "category", "author_names", "published_at", "views", "thumbnail",
+        "title", "state", "category", "author_names", "published_at", "views", "thumbnail",
     ]  # fmt: skip
     list_filter = [
-        "status", "category", "authors__kind", "published_at", "featured", ExpiredImageFilter,
+        StateFilter, "category", "authors__kind", "published_at", "featured", ExpiredImageFilter,
     ]  # fmt: skip
     list_select_related = ["category", "hero_image"]
     search_fields = ["title", "teaser", "authors__name"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["authors", "category", "hero_image"]
-    readonly_fields = ["hero_preview", "preview_link", "reading_time", "updated_at", "view_chart"]
-    actions = ["publish", "unpublish", "revoke_preview_links"]
+    readonly_fields = [
+        "hero_preview", "state", "preview_link", "reading_time", "updated_at", "view_chart",
+    ]  # fmt: skip
+    actions = ["publish", "unpublish", "revoke_preview_links", "move_to_trash"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "teaser", "body"]}),
         (
@@ -334,6 +469,7 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
                 "fields": [
                     "status",
                     "published_at",
+                    "state",
                     "featured",
                     "comments_open",
                     "preview_link",
@@ -348,7 +484,7 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/article_admin.css"]}
-        js = ["js/image_autocomplete.js"]
+        js = ["js/image_autocomplete.js", "js/article_workplace.js"]
 
     # --- who may do what -------------------------------------------------------------------
 
@@ -363,8 +499,12 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
     def has_publish_permission(self, request):
         return self._can_publish(request)
 
+    def has_empty_trash_permission(self, request):
+        return request.user.has_perm("articles.empty_trash")
+
     def get_queryset(self, request):
-        articles = super().get_queryset(request).for_editor(request.user)
+        # Articles in the trash have their own page (trash/); everywhere else they are gone.
+        articles = super().get_queryset(request).for_editor(request.user).not_trashed()
         return articles.prefetch_related(Prefetch("authors", queryset=Author.objects.only("name")))
 
     def has_change_permission(self, request, obj=None):
@@ -415,24 +555,114 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
                 + "?app_label=articles&model_name=article&field_name=tags"
             )
         if "hero_image" in form.base_fields:
+            # The placeholder also names the empty field for screen readers (select2 labels
+            # its combobox with the shown text); Django's widget empties data-placeholder.
             form.base_fields["hero_image"].widget.widget.attrs.update(
-                {"data-thumbnails": "true", "data-missing-credit": _("Credit missing")}
+                {
+                    "data-thumbnails": "true",
+                    "data-missing-credit": _("Credit missing"),
+                    "data-empty-label": _("Search the image library"),
+                }
             )
         for name in ("seo_title", "seo_description"):
             if name in form.base_fields:
                 form.base_fields[name].widget.attrs["data-counter"] = "true"
         return form
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {})}
+        extra_context["has_delete_permission"] = self.has_delete_permission(request)
+        return super().changelist_view(request, extra_context)
+
+    def get_actions(self, request):
+        # Deleting goes through the trash (move_to_trash); emptying it is its own right.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        authors = list(form.cleaned_data.get("authors") or [])
         if not self._can_change_any(request):
-            form.instance.authors.add(author_for_user(user=request.user))
+            # Their own byline is added, so they keep seeing the article.
+            own = author_for_user(user=request.user)
+            authors += [own] if own not in authors else []
+        article_save(
+            article=obj,
+            user=request.user,
+            authors=authors,
+            tags=form.cleaned_data.get("tags", []),
+        )
+
+    def save_related(self, request, form, formsets, change):
+        # article_save wrote the authors and tags (inside the revision); only formsets remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request, obj):
+        article_trash(article=obj, user=request.user)
+
+    def get_deleted_objects(self, objs, request):
+        # "Delete" moves to the trash: nothing else goes, so no rights on comments are needed.
+        return [str(obj) for obj in objs], {}, set(), []
+
+    def response_delete(self, request, obj_display, obj_id):
+        response = super().response_delete(request, obj_display, obj_id)
+        # Replace Django's "deleted" message: the article is in the trash, not gone.
+        list(messages.get_messages(request))
+        self.message_user(
+            request,
+            gettext("“%(title)s” was moved to the trash.") % {"title": obj_display},
+            messages.SUCCESS,
+        )
+        return response
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # Django stores the field labels in English and translates them when shown, which
+        # fails for our labels ("Body geändert."); store the German verbose names instead.
+        message = super().construct_change_message(request, form, formsets, add)
+        for entry in message:
+            if "changed" in entry:
+                entry["changed"]["fields"] = [
+                    str(form.fields[name].label or name)
+                    for name in form.changed_data
+                    if name not in ("loaded_revision", "overwrite")
+                ]
+        return message
+
+    def _state_message(self, request, obj):
+        if obj.is_scheduled:
+            self.message_user(request, obj.state_label, messages.INFO)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._state_message(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._state_message(request, obj)
+        return super().response_change(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        context["edit_conflict"] = form.conflict
+        if obj is not None and obj.pk:
+            autosave = ArticleAutosave.objects.filter(article=obj, user=request.user).first()
+            if autosave and autosave.saved_at > obj.updated_at and not form.is_bound:
+                context["autosave"] = autosave
+            context["workplace_urls"] = {
+                "autosave": reverse("admin:articles_article_autosave", args=[obj.pk]),
+                "presence": reverse("admin:articles_article_presence", args=[obj.pk]),
+            }
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- list columns ------------------------------------------------------------------------
 
     @admin.display(description=_("authors"))
     def author_names(self, obj):
         return ", ".join(author.name for author in obj.authors.all())
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, obj):
+        return obj.state_label
 
     @admin.display(description=_("views"), ordering="view_count")
     def views(self, obj):
@@ -481,10 +711,199 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
 
     def get_urls(self):
         top = partial(top_articles_admin, model_admin=self)
+        view = self.admin_site.admin_view
         return [
-            path("top/", self.admin_site.admin_view(top), name="articles_article_top"),
+            path("top/", view(top), name="articles_article_top"),
+            path("trash/", view(self.trash_view), name="articles_article_trash"),
+            path(
+                "<path:object_id>/versions/compare/",
+                view(self.compare_view),
+                name="articles_article_compare",
+            ),
+            path(
+                "<path:object_id>/versions/<int:version_id>/restore/",
+                view(require_POST(self.restore_view)),
+                name="articles_article_restore",
+            ),
+            path(
+                "<path:object_id>/autosave/",
+                view(require_POST(self.autosave_view)),
+                name="articles_article_autosave",
+            ),
+            path(
+                "<path:object_id>/presence/",
+                view(require_POST(self.presence_view)),
+                name="articles_article_presence",
+            ),
             *super().get_urls(),
         ]
+
+    def _editable_article(self, request, object_id) -> Article:
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    # --- revisions ---------------------------------------------------------------------------
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The revisions with who, when and what, two of them to compare, each to restore."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": gettext("Versions of “%(title)s”") % {"title": article.title},
+            "versions": article_versions(article),
+            "can_restore": self.has_change_permission(request, article),
+        }
+        return TemplateResponse(request, "admin/articles/article/versions.html", context)
+
+    def compare_view(self, request, object_id):
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        versions = article_versions(article)
+        try:
+            ids = sorted(int(request.GET[key]) for key in ("a", "b"))
+        except (KeyError, ValueError):
+            self.message_user(request, gettext("Choose two versions to compare."), messages.ERROR)
+            return HttpResponseRedirect(
+                reverse("admin:articles_article_history", args=[article.pk])
+            )
+        old = get_object_or_404(versions, pk=ids[0])
+        new = get_object_or_404(versions, pk=ids[1])
+        rows = revisions.compare(
+            revisions.version_values(old),
+            revisions.version_values(new),
+            old_body=old.field_dict.get("body", ""),
+            new_body=new.field_dict.get("body", ""),
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": gettext("Compare versions of “%(title)s”") % {"title": article.title},
+            "old": old,
+            "new": new,
+            "old_heading": revisions.version_heading(old),
+            "new_heading": revisions.version_heading(new),
+            "rows": rows,
+            "can_restore": self.has_change_permission(request, article),
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    def restore_view(self, request, object_id, version_id):
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404
+        version = get_object_or_404(article_versions(article), pk=version_id)
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        if not self.has_change_permission(request, article):
+            self.message_user(
+                request,
+                gettext(
+                    "You may not change this article: it is online, and only the editorial "
+                    "team may change what is online."
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(change_url)
+        article_restore(article=article, version=version, user=request.user)
+        self.message_user(
+            request,
+            gettext("The version of %(when)s is the current content again (status: %(state)s).")
+            % {"when": format_when(version.revision.date_created), "state": article.state_label},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(change_url)
+
+    # --- autosave and presence ---------------------------------------------------------------
+
+    def autosave_view(self, request, object_id):
+        article = self._editable_article(request, object_id)
+        if request.POST.get("discard"):
+            ArticleAutosave.objects.filter(article=article, user=request.user).delete()
+            return JsonResponse({"discarded": True})
+        data = {name: request.POST.get(name, "") for name in AUTOSAVED_FIELDS}
+        autosave = article_autosave(article=article, user=request.user, data=data)
+        when = timezone.localtime(autosave.saved_at)
+        return JsonResponse(
+            {"message": gettext("Saved automatically at %(time)s") % {"time": f"{when:%H:%M}"}}
+        )
+
+    def presence_view(self, request, object_id):
+        """Note that this user has the form open; answer who else has."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        now = timezone.now()
+        if request.POST.get("leaving"):
+            ArticleEditPresence.objects.filter(article=article, user=request.user).delete()
+            return JsonResponse({"others": []})
+        if self.has_change_permission(request, article):
+            # Only people who can edit count as editing; readers of the form only look.
+            ArticleEditPresence.objects.update_or_create(
+                article=article, user=request.user, defaults={"last_seen": now}
+            )
+        others = (
+            ArticleEditPresence.objects.filter(
+                article=article, last_seen__gte=now - PRESENCE_TIMEOUT
+            )
+            .exclude(user=request.user)
+            .select_related("user")
+        )
+        names = [p.user.get_full_name() or p.user.get_username() for p in others]
+        return JsonResponse(
+            {
+                "others": names,
+                "message": " · ".join(
+                    gettext("%(name)s is editing this article right now") % {"name": name}
+                    for name in names
+                ),
+            }
+        )
+
+    # --- trash -------------------------------------------------------------------------------
+
+    def trash_view(self, request):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        trashed = self.model.objects.for_editor(request.user).in_trash().order_by("-trashed_at")
+        if request.method == "POST":
+            if "empty" in request.POST:
+                count = article_trash_empty(user=request.user)
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d article deleted for good.",
+                        "%(count)d articles deleted for good.",
+                        count,
+                    )
+                    % {"count": count},
+                    messages.SUCCESS,
+                )
+            else:
+                article = get_object_or_404(trashed, pk=request.POST.get("restore"))
+                article_untrash(article=article, user=request.user)
+                self.message_user(
+                    request,
+                    gettext("“%(title)s” is back from the trash.") % {"title": article.title},
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Trash"),
+            "articles": trashed.prefetch_related("authors"),
+            "can_empty": self.has_empty_trash_permission(request),
+        }
+        return TemplateResponse(request, "admin/articles/article/trash.html", context)
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_public else None
@@ -495,7 +914,7 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
     def publish(self, request, queryset):
         articles = list(queryset)
         for article in articles:
-            article_publish(article=article)
+            article_publish(article=article, user=request.user)
         self.message_user(
             request,
             ngettext("%(count)d article published.", "%(count)d articles published.", len(articles))
@@ -507,7 +926,7 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
     def unpublish(self, request, queryset):
         articles = list(queryset)
         for article in articles:
-            article_unpublish(article=article)
+            article_unpublish(article=article, user=request.user)
         self.message_user(
             request,
             ngettext(
@@ -534,3 +953,37 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
             % {"count": len(articles)},  # fmt: skip
             messages.SUCCESS,
         )
+
+    @admin.action(description=_("Move selected articles to the trash"), permissions=["delete"])
+    def move_to_trash(self, request, queryset):
+        articles = list(queryset)
+        for article in articles:
+            article_trash(article=article, user=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d article moved to the trash.",
+                "%(count)d articles moved to the trash.",
+                len(articles),
+            )
+            % {"count": len(articles)},  # fmt: skip
+            messages.SUCCESS,
+        )
+
+
+class FlatPageForm(FlatpageForm):
+    content = forms.CharField(label=_("content"), widget=CKEditorUploadingWidget(), required=False)
+
+    def clean_content(self):
+        # The same allow-list as article bodies: pages are shown unescaped.
+        return sanitize_body(self.cleaned_data["content"])
+
+
+admin.site.unregister(FlatPage)
+
+
+@admin.register(FlatPage)
+class PageAdmin(FlatPageAdmin):
+    """Impressum, Datenschutz and other pages, written with the article editor."""
+
+    form = FlatPageForm

@@ -1,28 +1,43 @@
 from __future__ import annotations
 
 import secrets
+from contextvars import ContextVar
 from datetime import datetime
 
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core import signing
 from django.db import connections, models, transaction
 from django.db.models import Case, Count, F, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from articles.images import RandomImageName, validate_image_upload
-from articles.media import Image, ImageLicenceReminder, render_body  # noqa: F401 (registers)
+from articles.media import Image, ImageLicenceReminder  # noqa: F401 (registers)
 from articles.text import german_slugify, reading_time, sanitize_body
 from karriere.pagecache import bump_content_version
 
 PREVIEW_SALT = "articles.preview"
+
+# Set by articles.services.article_save while it saves; Article.save refuses to run without
+# it, so no code path can skip the workflow (renditions, revision, cache invalidation).
+SAVING_THROUGH_SERVICE: ContextVar[bool] = ContextVar("saving_through_service", default=False)
+
+
+class ArticleSavedPastService(RuntimeError):
+    pass
+
+
+def format_when(moment: datetime) -> str:
+    """A moment as editors read it: "3. Dezember 2026, 06:00" (local time)."""
+    return date_format(timezone.localtime(moment), "j. F Y, H:i")
 
 
 def new_preview_key() -> str:
@@ -186,12 +201,25 @@ class TaggedArticle(ItemBase):
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> ArticleQuerySet:
         """Articles the public may see: published, and their publication time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=timezone.now(), trashed_at=None
+        )
+
+    def scheduled(self) -> ArticleQuerySet:
+        """Published with a future date: they go live by themselves at that time."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=timezone.now(), trashed_at=None
+        )
+
+    def in_trash(self) -> ArticleQuerySet:
+        return self.filter(trashed_at__isnull=False)
+
+    def not_trashed(self) -> ArticleQuerySet:
+        return self.filter(trashed_at=None)
 
     def next_scheduled_publication(self) -> datetime | None:
         """When the next scheduled article goes live (published, with a future date)."""
-        scheduled = self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-        return scheduled.aggregate(next=Min("published_at"))["next"]
+        return self.scheduled().aggregate(next=Min("published_at"))["next"]
 
     def next_reader_change(self) -> datetime | None:
         """The next moment readers must see something else without anyone saving: a scheduled
@@ -349,6 +377,10 @@ class Article(models.Model):
     # Weighted German full-text vector, written on save on PostgreSQL only (GIN-indexed there,
     # see migration 0003); unused on SQLite, where search falls back to icontains.
     search_vector = SearchVectorField(null=True, editable=False)
+    # In the trash (Papierkorb) since then; readers and the article list no longer see it.
+    trashed_at = models.DateTimeField(
+        _("moved to the trash"), null=True, blank=True, editable=False
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -359,6 +391,7 @@ class Article(models.Model):
         permissions = [
             ("publish_article", _("Can publish articles")),
             ("change_any_article", _("Can edit articles of other authors")),
+            ("empty_trash", _("Can empty the article trash")),
         ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_published"),
@@ -376,21 +409,19 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        loaded = getattr(self, "_loaded", {})
+        # Only cheap, local derivations here; the write workflow (body rendering, slug history,
+        # search vector, cache invalidation, revision) is articles.services.article_save.
+        if not SAVING_THROUGH_SERVICE.get():
+            raise ArticleSavedPastService(
+                "Save articles with articles.services.article_save, not Article.save()."
+            )
         if not self.slug:
             self.slug = unique_slug(Article, self.title, exclude_pk=self.pk)
         self.body = sanitize_body(self.body or "")
         self.reading_time = reading_time(self.teaser, self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        self.body_html, body_images = render_body(self.body)
-        with transaction.atomic(using=kwargs.get("using")):
-            super().save(*args, **kwargs)
-            self._record_slug_change(loaded)
-            self._update_search_vector()
-            self.body_images.set(body_images)
-        self._loaded = {"slug": self.slug, "status": self.status}
-        transaction.on_commit(bump_content_version, using=kwargs.get("using"))
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -403,10 +434,28 @@ class Article(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         article = super().from_db(db, field_names, values)
-        # What the row held when loaded: save() compares against it (slug history) without
-        # another query.
+        # What the row held when loaded: article_save compares against it (slug history)
+        # without another query.
         article._loaded = {name: article.__dict__.get(name) for name in ("slug", "status")}
         return article
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def state_label(self) -> str:
+        """The status as editors need it: a published article with a future date is
+        "Geplant für 3. Dezember 2026, 06:00", not "Veröffentlicht"."""
+        if self.trashed_at:
+            return gettext("In the trash")
+        if self.is_scheduled:
+            return gettext("Scheduled for %(when)s") % {"when": format_when(self.published_at)}
+        return self.get_status_display()
 
     @property
     def is_public(self) -> bool:
@@ -439,23 +488,6 @@ class Article(models.Model):
         """Every shareable preview link handed out so far stops working."""
         self.preview_key = new_preview_key()
         Article.objects.filter(pk=self.pk).update(preview_key=self.preview_key)
-
-    def _record_slug_change(self, loaded: dict) -> None:
-        old_slug = loaded.get("slug")
-        # The new address must not redirect anywhere, even if it once belonged to another.
-        SlugRedirect.objects.filter(old_slug=self.slug).delete()
-        if old_slug and old_slug != self.slug and loaded.get("status") == self.Status.PUBLISHED:
-            SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
-
-    def _update_search_vector(self) -> None:
-        if connections[self._state.db].vendor != "postgresql":
-            return
-        vector = (
-            SearchVector(Value(self.title), weight="A", config="german")
-            + SearchVector(Value(self.teaser), weight="B", config="german")
-            + SearchVector(Value(strip_tags(self.body)), weight="C", config="german")
-        )
-        Article.objects.filter(pk=self.pk).update(search_vector=vector)
 
 
 class SlugRedirect(models.Model):
@@ -494,3 +526,77 @@ class ArticleViewDay(models.Model):
 
     def __str__(self):
         return f"{self.article_id} {self.day}: {self.views}"
+
+
+class ArticleAutosave(models.Model):
+    """The change form as one editor last typed it, saved in the background: not a revision,
+    not what readers see. One per editor and article; dropped when the article is saved."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="autosaves"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    data = models.JSONField(_("form content"), default=dict)
+    saved_at = models.DateTimeField(_("saved at"))
+
+    class Meta:
+        verbose_name = _("autosave")
+        verbose_name_plural = _("autosaves")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="article_autosave_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} / {self.user_id} @ {self.saved_at:%Y-%m-%d %H:%M}"
+
+
+class ArticleEditPresence(models.Model):
+    """Who has an article's change form open, renewed by a ping from the form. A table and not
+    a per-process cache, so every web process sees every editor."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    last_seen = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("open change form")
+        verbose_name_plural = _("open change forms")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="article_presence_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} / {self.user_id}"
+
+
+class ReviewRequest(models.Model):
+    """An author asked the editorial team to review an article; the mail to Redaktion claims
+    the row (``notified_at``), so a retried task never mails twice."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="review_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("review request")
+        verbose_name_plural = _("review requests")
+
+    def __str__(self):
+        return f"{self.article_id} @ {self.requested_at:%Y-%m-%d %H:%M}"

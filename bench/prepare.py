@@ -172,12 +172,15 @@ def _prepare_hitcount() -> dict:
     from hitcount.utils import get_hitcount_model
 
     from articles.models import Article, Category
+    from articles.services import article_save
 
     article = Article.objects.first()
     if article is None:
         category = Category.objects.create(name="Bewerbung", slug="bewerbung")
-        article = Article.objects.create(
-            title="Gehaltsverhandlung", teaser="Tipps.", category=category, status="published"
+        article = article_save(
+            article=Article(
+                title="Gehaltsverhandlung", teaser="Tipps.", category=category, status="published"
+            )
         )
     # Every run starts from an empty hit table, like the first run.
     Hit.objects.all().delete()

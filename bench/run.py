@@ -784,5 +784,9 @@ def main() -> None:
     runs, hot = measure_sets(sets, static_root, peers)
     text = report(runs, hot, (load_at_start, load_average()))
     print("\n" + text)
-    (BENCH / "RESULTS.md").write_text(text)
+    results = BENCH / "RESULTS.md"
+    # The newsletter sending figures come from `python -m bench.newsletter`; keep them.
+    previous = results.read_text() if results.exists() else ""
+    marker = previous.find("## Newsletter sending")
+    results.write_text(text + ("\n" + previous[marker:] if marker >= 0 else ""))
     log(f"done in {time.monotonic() - started:.0f} s; written to bench/RESULTS.md")

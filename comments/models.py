@@ -38,7 +38,17 @@ class CommentQuerySet(models.QuerySet):
                 | Q(pk__in=own_pending_ids, status=Comment.Status.PENDING)
             )
             # Never load e-mail, IP or user agent into the public page.
-            .only("id", "article_id", "parent_id", "name", "url", "text", "status", "created_at")
+            .only(
+                "id",
+                "article_id",
+                "parent_id",
+                "name",
+                "url",
+                "text",
+                "status",
+                "created_at",
+                "staff_reply",
+            )
             .order_by("created_at", "id")
         )
 
@@ -92,6 +102,10 @@ class Comment(models.Model):
     # Kept only for abuse handling; erased after COMMENTS_CLIENT_DATA_RETENTION_DAYS.
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=500, blank=True)
+    # Written by the magazine from the admin; the site marks it "Redaktion".
+    staff_reply = models.BooleanField(
+        _("reply by the editorial team"), default=False, editable=False
+    )
 
     objects = CommentQuerySet.as_manager()
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q, QuerySet
@@ -31,6 +32,8 @@ from karriere.outbox import automatic_message
 from karriere.pagecache import bump_content_version
 
 Status = Comment.Status
+# The role that moderates comments (karriere/roles.py); its members get the moderator mail.
+MODERATION_GROUP = "Moderation"
 
 # "https://…", "http://…" and bare "www.…" (but not the "www." inside an URL already counted).
 LINK_PATTERN = re.compile(r"https?://|(?<![/\w.])www\.", re.IGNORECASE)
@@ -173,7 +176,7 @@ def comment_submit(
 
     if comment.status == Status.APPROVED:
         _change_approved_count(article.pk, +1)
-    elif comment.status == Status.PENDING and settings.COMMENTS_MODERATOR_EMAILS:
+    elif comment.status == Status.PENDING and moderator_recipients():
         notification = ModeratorMail.objects.create(comment=comment)
         send_moderator_mail.enqueue(notification.pk)
     return comment
@@ -182,7 +185,8 @@ def comment_submit(
 def _moderator_mail_build(notification: ModeratorMail) -> EmailMessage | None:
     comment = Comment.objects.select_related("article").get(pk=notification.comment_id)
     # Handled before the mail went out (or nobody to tell): no need to disturb anyone.
-    if comment.status != Status.PENDING or not settings.COMMENTS_MODERATOR_EMAILS:
+    recipients = moderator_recipients()
+    if comment.status != Status.PENDING or not recipients:
         return None
     admin_url = settings.SITE_URL + reverse("admin:comments_comment_change", args=[comment.pk])
     with translation.override(settings.LANGUAGE_CODE):
@@ -192,7 +196,7 @@ def _moderator_mail_build(notification: ModeratorMail) -> EmailMessage | None:
         subject = gettext("New comment awaits approval: %(title)s") % {
             "title": comment.article.title
         }
-    return automatic_message(subject=subject, body=body, to=settings.COMMENTS_MODERATOR_EMAILS)
+    return automatic_message(subject=subject, body=body, to=recipients)
 
 
 def moderator_mail_send(*, mail_id: int) -> str:
@@ -254,6 +258,44 @@ def comment_restore(*, comment: Comment, moderator: Any) -> Comment:
         return locked
     target = locked.previous_status or Status.PENDING
     return _set_status(locked, target, moderator=moderator)
+
+
+@transaction.atomic
+def comment_reply_as_staff(*, parent: Comment, text: str, moderator: Any) -> Comment:
+    """Answer a reader as the magazine: an approved reply marked "Redaktion" on the site.
+    A pending comment that gets an answer is approved with it (the reply needs its parent)."""
+    if parent.status == Status.PENDING:
+        parent = _set_status(parent, Status.APPROVED, moderator=moderator)
+    reply = Comment(
+        article_id=parent.article_id,
+        parent=parent,
+        name=moderator.get_full_name() or gettext("Editorial team"),
+        email=moderator.email,
+        text=text,
+        status=Status.APPROVED,
+        approved_at=timezone.now(),
+        approved_by=moderator,
+        staff_reply=True,
+    )
+    try:
+        with transaction.atomic():
+            reply.save()
+    except IntegrityError as error:
+        raise DuplicateComment from error
+    _change_approved_count(parent.article_id, +1)
+    return reply
+
+
+def moderator_recipients() -> list[str]:
+    """Who gets the "awaits approval" mail: the members of the Moderation group (active, with
+    an address) and the addresses in ``COMMENTS_MODERATOR_EMAILS``."""
+    members = (
+        get_user_model()
+        .objects.filter(groups__name=MODERATION_GROUP, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    return sorted({*settings.COMMENTS_MODERATOR_EMAILS, *members})
 
 
 @transaction.atomic

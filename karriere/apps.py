@@ -24,3 +24,6 @@ class KarriereConfig(AppConfig):
             sender=self.apps.get_app_config("auth"),
             dispatch_uid="karriere.roles.sync",
         )
+        from karriere.labels import german_app_names
+
+        german_app_names()

@@ -26,6 +26,7 @@ ROLES: dict[str, list[str]] = {
         *_crud("articles.article"),
         "articles.publish_article",
         "articles.change_any_article",
+        "articles.empty_trash",
         *_crud("articles.category"),
         *_crud("articles.author"),
         *_crud("articles.slugredirect"),
@@ -34,6 +35,9 @@ ROLES: dict[str, list[str]] = {
         *_crud("articles.tag"),
         # A consent text that readers agreed to is evidence: editors add new versions only.
         *_crud("newsletter.consenttext", "add", "view"),
+        # Compose newsletter issues (and test them), but not send them.
+        *_crud("newsletter.newsletterissue"),
+        *_crud("newsletter.issuearticle"),
     ],
     "Autor": [
         # Without change_any_article the article admin shows and saves only their own
@@ -71,6 +75,16 @@ ROLES: dict[str, list[str]] = {
         # Confirmation and unsubscribe mails that did not arrive, and "Erneut senden".
         *_crud("newsletter.subscribermail", "view"),
         "newsletter.resend_mail",
+        *_crud("newsletter.newsletterissue"),
+        *_crud("newsletter.issuearticle"),
+        "newsletter.send_newsletterissue",
+        *_crud("newsletter.delivery", "view"),
+        *_crud("newsletter.welcomemail", "add", "change", "view"),
+        # Picking articles for an issue (autocomplete) needs to see them all, not change them.
+        *_crud("articles.article", "view"),
+        "articles.change_any_article",
+        # The read-only article form links its hero image.
+        *_crud("articles.image", "view"),
     ],
 }
 

@@ -11,6 +11,7 @@ import json
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
@@ -87,6 +88,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "anymail",
+    "reversion",
     "karriere",
     "articles",
     "comments",
@@ -234,6 +237,16 @@ if EMAIL_HOST:
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# An e-mail service through django-anymail instead of SMTP, e.g.
+# EMAIL_BACKEND=anymail.backends.postmark.EmailBackend with ANYMAIL_POSTMARK_SERVER_TOKEN=...
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", EMAIL_BACKEND)
+ANYMAIL = {
+    key.removeprefix("ANYMAIL_"): value
+    for key, value in os.environ.items()
+    if key.startswith("ANYMAIL_") and value
+}
+# The services' tracking webhooks (/anymail/<service>/tracking/) authenticate with HTTP basic
+# auth "user:password" (ANYMAIL_WEBHOOK_SECRET) and, where the service signs, its signature.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Karriere-Magazin <redaktion@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -433,6 +446,19 @@ NEWSLETTER_IP_BACKOFF_MINUTES = env_int("NEWSLETTER_IP_BACKOFF_MINUTES", 15)
 # Sender of newsletter mails and the mailbox named in List-Unsubscribe (empty: https link only).
 NEWSLETTER_FROM_EMAIL = os.environ.get("NEWSLETTER_FROM_EMAIL", DEFAULT_FROM_EMAIL)
 NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get("NEWSLETTER_UNSUBSCRIBE_MAILTO", "").strip()
+# Issues: recipients per batch task, mails per minute over all workers (0: no limit), tries of a
+# temporarily failing address before it counts as failed, articles "the newest N" fills in, and
+# how many addresses a test send may go to.
+NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 500)
+NEWSLETTER_MAX_PER_MINUTE = env_int("NEWSLETTER_MAX_PER_MINUTE", 0)
+NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 10)
+NEWSLETTER_NEWEST_ARTICLES = env_int("NEWSLETTER_NEWEST_ARTICLES", 5)
+NEWSLETTER_TEST_RECIPIENTS_MAX = env_int("NEWSLETTER_TEST_RECIPIENTS_MAX", 5)
+# A sending issue whose deliveries did not move for this long is taken up again (a worker died).
+NEWSLETTER_STALL_MINUTES = env_int("NEWSLETTER_STALL_MINUTES", 10)
+NEWSLETTER_LIST_ID = os.environ.get(
+    "NEWSLETTER_LIST_ID", f"newsletter.{urlsplit(SITE_URL).hostname or 'localhost'}"
+)
 
 # --- view counting ------------------------------------------------------------------------
 # Views are counted by a beacon from the article page (articles/counting.py). With REDIS_URL the
@@ -463,6 +489,7 @@ PERIODIC_JOBS = {
     "erase_comment_client_data": ("comments.tasks.erase_comment_client_data", 3600),
     "purge_unconfirmed_signups": ("newsletter.tasks.purge_unconfirmed", 3600),
     "prune_task_results": ("karriere.tasks.prune_task_results", 24 * 3600),
+    "resume_stalled_issues": ("newsletter.tasks.resume_stalled_issues", 300),
     "recover_expired_tasks": ("karriere.tasks.recover_expired_tasks", 60),
     "mail_expiring_image_licences": ("articles.tasks.mail_expiring_image_licences", 7 * 24 * 3600),
 }

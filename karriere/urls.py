@@ -10,6 +10,9 @@ from karriere import views
 admin.site.site_header = format_lazy("{} – {}", settings.SITE_NAME, _("Editorial office"))
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = _("Administration")
+# The app list stays on the start page; without the side bar the article and comment lists
+# fit a 1366 px laptop screen with all their columns.
+admin.site.enable_nav_sidebar = False
 
 handler400 = "karriere.views.bad_request"
 
@@ -20,6 +23,8 @@ urlpatterns = [
     path("ckeditor/", include("articles.ckeditor")),
     path("newsletter/", include("newsletter.urls")),
     path("kommentare/", include("comments.urls")),
+    # Bounce and complaint webhooks of e-mail services: /anymail/<service>/tracking/
+    path("anymail/", include("anymail.urls")),
     path("", include("articles.urls")),
 ]
 

@@ -206,3 +206,7 @@ class ConsentTextAdmin(admin.ModelAdmin):
 class SuppressionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "reason", "created_at"]
     list_filter = ["reason"]
+
+
+# Issues, deliveries and the welcome mail have their own module.
+from newsletter import admin_issues  # noqa: E402, F401

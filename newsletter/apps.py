@@ -8,4 +8,8 @@ class NewsletterConfig(AppConfig):
 
     def ready(self):
         # Registers the SQL function the consent-evidence triggers call on SQLite.
-        from newsletter import evidence  # noqa: F401
+        # Connects the receiver of anymail's tracking signal (bounces, complaints).
+        from newsletter import (
+            evidence,  # noqa: F401
+            tracking,  # noqa: F401
+        )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.core.mail.message import make_msgid
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -33,6 +34,10 @@ def confirm_url(token: str) -> str:
 def unsubscribe_url(subscriber: Subscriber) -> str:
     token = tokens.unsubscribe_token(subscriber.public_id)
     return absolute_url(reverse("newsletter:unsubscribe", kwargs={"token": token}))
+
+
+def new_message_id() -> str:
+    return make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost")
 
 
 def _message(*, to: str, subject: str, body: str, headers: dict[str, str]) -> EmailMessage:
@@ -68,29 +73,37 @@ def subscriber_message(*, subscriber: Subscriber, subject: str, body: str) -> Em
     """A mail to a subscriber with a personal unsubscribe link in the footer and the RFC 8058
     headers, so mail clients offer one-click unsubscribe (required by large mailbox providers)."""
     url = unsubscribe_url(subscriber)
+    return _message(
+        to=subscriber.email,
+        subject=subject,
+        body=f"{body.rstrip()}\n\n{subscriber_footer(url)}",
+        headers=list_unsubscribe_headers(subscriber, url),
+    )
+
+
+def subscriber_footer(unsubscribe_url: str) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(
+            SUBSCRIBER_FOOTER_TEMPLATE,
+            {
+                "unsubscribe_url": unsubscribe_url,
+                "site_name": settings.SITE_NAME,
+                "imprint": settings.PUBLISHER_IMPRINT,
+            },
+        )
+
+
+def list_unsubscribe_headers(subscriber: Subscriber, url: str) -> dict[str, str]:
+    """RFC 2369 / RFC 8058 headers: the one-click URL and, if configured, a mailbox."""
     targets = [f"<{url}>"]
     if settings.NEWSLETTER_UNSUBSCRIBE_MAILTO:
         token = tokens.unsubscribe_token(subscriber.public_id)
         subject_param = quote(f"unsubscribe {token}")
         targets.append(f"<mailto:{settings.NEWSLETTER_UNSUBSCRIBE_MAILTO}?subject={subject_param}>")
-    with translation.override(settings.LANGUAGE_CODE):
-        footer = render_to_string(
-            SUBSCRIBER_FOOTER_TEMPLATE,
-            {
-                "unsubscribe_url": url,
-                "site_name": settings.SITE_NAME,
-                "imprint": settings.PUBLISHER_IMPRINT,
-            },
-        )
-    return _message(
-        to=subscriber.email,
-        subject=subject,
-        body=f"{body.rstrip()}\n\n{footer}",
-        headers={
-            "List-Unsubscribe": ", ".join(targets),
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
+    return {
+        "List-Unsubscribe": ", ".join(targets),
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
 
 
 def unsubscribe_link_message(*, subscriber: Subscriber) -> EmailMessage:

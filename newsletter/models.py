@@ -3,12 +3,16 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
+from ckeditor.fields import RichTextField
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles.models import Article
+from articles.text import sanitize_body
 from karriere.outbox import OutgoingMail
 from karriere.pagecache import bump_content_version
 
@@ -168,12 +172,15 @@ class ConsentEvent(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
         ERASED = "erased", _("Erased")
+        ISSUE_SENT = "issue_sent", _("Newsletter issue sent")
+        WELCOME_SENT = "welcome_sent", _("Welcome mail sent")
 
     class Channel(models.TextChoices):
         WEB = "web", _("Web page")
         ONE_CLICK = "one_click", _("One-click unsubscribe (mail client)")
         MAIL = "mail", _("E-mail")
         ADMIN = "admin", _("Admin")
+        ESP = "esp", _("E-mail service report (bounce, complaint)")
 
     # Null only for "erased": the subscriber is gone, the event keeps the suppression hash.
     subscriber = models.ForeignKey(
@@ -234,6 +241,8 @@ class Suppression(models.Model):
     class Reason(models.TextChoices):
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
         ERASED = "erased", _("Erased")
+        BOUNCED = "bounced", _("Hard bounce")
+        COMPLAINED = "complained", _("Spam complaint")
 
     address_hash = models.CharField(_("address hash"), max_length=64, unique=True)
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
@@ -246,6 +255,185 @@ class Suppression(models.Model):
 
     def __str__(self):
         return self.address_hash[:12]
+
+
+class NewsletterIssueQuerySet(models.QuerySet):
+    def archived(self) -> NewsletterIssueQuerySet:
+        """Issues the public archive shows: every issue whose sending has begun (its mails
+        link their web version), newest first."""
+        return self.filter(started_at__isnull=False).order_by("-started_at", "-pk")
+
+    def last_sent_at(self) -> datetime | None:
+        return self.archived().values_list("started_at", flat=True).first()
+
+
+class NewsletterIssue(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    subject = models.CharField(_("subject"), max_length=200)
+    preheader = models.CharField(
+        _("preheader"),
+        max_length=200,
+        blank=True,
+        help_text=_("Short line that mail programs show after the subject in the inbox."),
+    )
+    intro = RichTextField(_("introduction"), blank=True)
+    closing = RichTextField(_("closing text"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    scheduled_for = models.DateTimeField(_("scheduled for"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    send_requested_by = models.CharField(_("sent by"), max_length=150, blank=True)
+    started_at = models.DateTimeField(_("sending started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("sending finished"), null=True, blank=True)
+    # True once a Delivery row exists for every recipient (the prepare task ran).
+    prepared = models.BooleanField(default=False, editable=False)
+
+    objects = NewsletterIssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("newsletter issue")
+        verbose_name_plural = _("newsletter issues")
+        permissions = [("send_newsletterissue", _("Can send newsletter issues"))]
+
+    def __str__(self):
+        return self.subject
+
+    def save(self, *args, **kwargs):
+        self.intro = sanitize_body(self.intro or "")
+        self.closing = sanitize_body(self.closing or "")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("newsletter:issue", kwargs={"pk": self.pk})
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def ordered_articles(self) -> list[Article]:
+        items = self.items.select_related("article__category", "article__hero_image").order_by(
+            "position", "pk"
+        )
+        return [item.article for item in items]
+
+
+def published_articles() -> models.Q:
+    # Only what readers can open may go into an issue (the autocomplete honours this too).
+    return models.Q(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
+class IssueArticle(models.Model):
+    issue = models.ForeignKey(
+        NewsletterIssue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="items"
+    )
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to=published_articles,
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("article in the issue")
+        verbose_name_plural = _("articles in the issue")
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "article"], name="newsletter_issue_article"),
+        ]
+
+    def __str__(self):
+        return str(self.article)
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def figures(self) -> dict[str, int]:
+        """How far an issue got, in one query (the issue page and the progress bar)."""
+        S = Delivery.Status
+        count = models.Count("pk")
+        return self.aggregate(
+            recipients=count,
+            sent=models.Count("pk", filter=models.Q(status__in=[S.SENT, S.BOUNCED, S.COMPLAINED])),
+            waiting=models.Count("pk", filter=models.Q(status__in=[S.QUEUED, S.RETRY])),
+            unknown=models.Count("pk", filter=models.Q(status=S.SENDING)),
+            failed=models.Count("pk", filter=models.Q(status=S.FAILED)),
+            skipped=models.Count("pk", filter=models.Q(status=S.SKIPPED)),
+            cancelled=models.Count("pk", filter=models.Q(status=S.CANCELLED)),
+            bounced=models.Count("pk", filter=models.Q(status=S.BOUNCED)),
+            complained=models.Count("pk", filter=models.Q(status=S.COMPLAINED)),
+            unsubscribed=models.Count("pk", filter=models.Q(unsubscribed_at__isnull=False)),
+        )
+
+
+class Delivery(models.Model):
+    """One recipient of one issue. The row is claimed (status "sending") before the mail is
+    handed to the backend, so no retry, second worker or restart mails anyone twice."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        SENDING = "sending", _("Handed over, outcome unknown")
+        RETRY = "retry", _("Temporary failure, retry planned")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped (unsubscribed or suppressed)")
+        CANCELLED = "cancelled", _("Cancelled")
+        BOUNCED = "bounced", _("Bounced")
+        COMPLAINED = "complained", _("Spam complaint")
+
+    issue = models.ForeignKey(
+        NewsletterIssue,
+        verbose_name=_("issue"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    # Erasing a subscriber keeps the issue's figures: the row stays without the person.
+    subscriber = models.ForeignKey(
+        Subscriber,
+        verbose_name=_("subscriber"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="deliveries",
+    )
+    batch = models.PositiveIntegerField(_("batch"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
+    esp_message_id = models.CharField(
+        _("message id of the e-mail service"), max_length=255, blank=True, db_index=True
+    )
+    error = models.CharField(_("reason"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed via this issue"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "subscriber"], name="newsletter_delivery_once_per_subscriber"
+            ),
+        ]
+        indexes = [models.Index(fields=["issue", "batch", "status"])]
+
+    def __str__(self):
+        return f"{self.issue_id}/{self.subscriber_id}"
 
 
 class IpThrottle(models.Model):
@@ -264,6 +452,25 @@ class IpThrottle(models.Model):
 
     def __str__(self):
         return self.ip_hash[:12]
+
+
+class WelcomeMail(models.Model):
+    """The mail a new subscriber gets once confirmed (never part of the confirmation mail)."""
+
+    enabled = models.BooleanField(_("send welcome mail"), default=False)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(
+        _("text"),
+        help_text=_("Plain text. The unsubscribe link and the imprint are added below it."),
+    )
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("welcome mail")
+        verbose_name_plural = _("welcome mail")
+
+    def __str__(self):
+        return self.subject
 
 
 def normalise_email(raw: str) -> str:

@@ -26,6 +26,7 @@ from newsletter.models import (
     Subscriber,
     SubscriberMail,
     Suppression,
+    WelcomeMail,
     normalise_email,
 )
 
@@ -214,6 +215,8 @@ def subscription_confirm(
     )
     # A fresh double opt-in lifts an earlier unsubscribe or erasure.
     Suppression.objects.filter(address_hash=tokens.address_hash(subscriber.email)).delete()
+    if WelcomeMail.objects.filter(enabled=True).exists():
+        tasks.send_welcome_mail.enqueue(subscriber.pk)
     return ConfirmState.CONFIRMED, subscriber
 
 

@@ -9,4 +9,6 @@ urlpatterns = [
     path("bestaetigen/<str:token>/", views.confirm, name="confirm"),
     path("abmelden/", views.unsubscribe_request, name="unsubscribe_request"),
     path("abmelden/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("archiv/", views.archive, name="archive"),
+    path("archiv/<int:pk>/", views.issue, name="issue"),
 ]

@@ -2,15 +2,15 @@ from __future__ import annotations
 
 from django.core import signing
 from django.http import HttpRequest
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from karriere.net import client_ip
-from newsletter import mail, services, tokens
+from newsletter import issue_mail, mail, sending, services, tokens
 from newsletter.forms import EmailForm, SignupForm
-from newsletter.models import ConsentEvent
+from newsletter.models import ConsentEvent, NewsletterIssue
 
 
 def _user_agent(request: HttpRequest) -> str:
@@ -77,6 +77,9 @@ def unsubscribe(request, token):
         public_id=public_id,
         channel=ConsentEvent.Channel.ONE_CLICK if one_click else ConsentEvent.Channel.WEB,
     )
+    issue_id = request.GET.get("ausgabe", "")
+    if issue_id.isdigit():
+        sending.delivery_unsubscribed(issue_id=int(issue_id), public_id=public_id)
     # 200 with the result, never a redirect: RFC 8058 clients do not follow redirects.
     return render(request, "newsletter/unsubscribed.html")
 
@@ -88,3 +91,16 @@ def unsubscribe_request(request):
         return render(request, "newsletter/unsubscribe_request.html", {"form": form})
     services.unsubscribe_link_request(email=form.cleaned_data["email"], ip=client_ip(request))
     return render(request, "newsletter/unsubscribe_request_done.html")
+
+
+@require_GET
+def archive(request):
+    issues = NewsletterIssue.objects.archived().only("pk", "subject", "preheader", "started_at")
+    return render(request, "newsletter/issue_archive.html", {"issues": issues})
+
+
+@require_GET
+def issue(request, pk):
+    # The web version: the same content as the mail, with no personal link in it.
+    issue = get_object_or_404(NewsletterIssue.objects.archived(), pk=pk)
+    return render(request, "newsletter/issue_detail.html", issue_mail.issue_context(issue))

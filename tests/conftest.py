@@ -134,7 +134,19 @@ class Inbox:
         # is refused with the given answer (e.g. "550 …").
         self.data_replies: list[str] = []
         self.refused: dict[str, str] = {}
-        self.port = 0
+        self.port = free_port()
+        self.controller: Controller | None = None
+        self.running = False
+
+    def start(self) -> None:
+        """Serve (again) on the same port; a test may ``stop()`` the server and start it."""
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        self.running = True
+
+    def stop(self) -> None:
+        self.controller.stop()
+        self.running = False
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refused:
@@ -183,12 +195,10 @@ def free_port() -> int:
 def smtp_inbox(settings):
     """A real SMTP server (aiosmtpd) on localhost that Django's SMTP backend sends to."""
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    inbox.port = controller.port
+    inbox.start()
     settings.EMAIL_BACKEND = "karriere.mailbackend.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_PORT = inbox.port
     settings.EMAIL_HOST_USER = ""
     settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_USE_TLS = False
@@ -196,4 +206,5 @@ def smtp_inbox(settings):
     settings.EMAIL_TIMEOUT = 10
     settings.NEWSLETTER_UNSUBSCRIBE_MAILTO = "abmelden@karriere.example"
     yield inbox
-    controller.stop()
+    if inbox.running:
+        inbox.stop()

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import template
+from django.utils import timezone
 
 from newsletter.forms import SignupForm
-from newsletter.models import SubscriberMail
+from newsletter.models import Subscriber, SubscriberMail
 
 register = template.Library()
 
@@ -18,6 +21,15 @@ def newsletter_box(context):
         "source": request.path if request else "",
         "id_prefix": "nl-box",
     }
+
+
+@register.simple_tag
+def confirmed_signups_since(days: int) -> int:
+    """Signups confirmed in the last ``days`` days (the admin dashboard's figure)."""
+    since = timezone.now() - timedelta(days=days)
+    return Subscriber.objects.filter(
+        status=Subscriber.Status.CONFIRMED, confirmed_at__gte=since
+    ).count()
 
 
 @register.simple_tag

@@ -20,6 +20,9 @@ document.addEventListener("DOMContentLoaded", function () {
   function withThumbnails(element) {
     var select = $(element);
     if (select.data("select2")) select.select2("destroy");
+    // Shown in the empty field, and its accessible name (select2 reads data-placeholder).
+    element.setAttribute("data-placeholder", element.dataset.emptyLabel || "");
+    select.data("placeholder", element.dataset.emptyLabel || "");
     select.select2({
       ajax: {
         data: function (params) {
@@ -34,6 +37,14 @@ document.addEventListener("DOMContentLoaded", function () {
       },
       templateResult: function (item) { return option(item, element.dataset.missingCredit); }
     });
+    // select2 names its text box by the chosen image's title only; an empty one gets the label.
+    var rendered = select.next(".select2").find(".select2-selection__rendered");
+    function nameEmpty() {
+      if (rendered.attr("title")) rendered.removeAttr("aria-label");
+      else rendered.attr("aria-label", element.dataset.emptyLabel || "");
+    }
+    nameEmpty();
+    select.on("change", nameEmpty);
   }
 
   // jQuery runs ready handlers after this listener, so Django's own set-up (admin/js/

@@ -18,7 +18,7 @@ from articles.models import Article
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("articles", "0006_german_tags")]
+BEFORE = [("articles", "0007_article_workplace")]
 
 
 def old_renditions(name: str) -> dict:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from articles.images import validate_image_upload
 from articles.models import Article, SlugRedirect
+from articles.services import article_save
 from articles.text import german_slugify, sanitize_body
 from karriere.pagecache import content_version
 from tests.articles.images import HTML, SVG, jpeg_bytes, upload
@@ -108,7 +109,7 @@ def test_changing_a_published_slug_records_the_old_one():
     article = ArticleFactory(title="Alter Titel", slug="alter-titel")
     article = Article.objects.get(pk=article.pk)
     article.slug = "neuer-titel"
-    article.save()
+    article_save(article=article)
     assert SlugRedirect.objects.get(old_slug="alter-titel").article == article
 
 
@@ -116,7 +117,7 @@ def test_changing_a_draft_slug_records_nothing():
     article = ArticleFactory(slug="entwurf", status=Article.Status.DRAFT)
     article = Article.objects.get(pk=article.pk)
     article.slug = "entwurf-neu"
-    article.save()
+    article_save(article=article)
     assert not SlugRedirect.objects.exists()
 
 

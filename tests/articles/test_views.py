@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
+from articles.services import article_save
 from articles.sitemaps import ArticleSitemap
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, ImageFactory
 
@@ -83,7 +84,7 @@ def test_article_page_has_seo_tags_with_fallbacks_and_a_canonical_url(client, se
     assert '<meta name="twitter:card" content="summary">' in html
 
     article.seo_title, article.seo_description = "SEO-Titel", "SEO-Text"
-    article.save()
+    article_save(article=article)
     html = html_of(client.get(article.get_absolute_url()))
     assert "<title>SEO-Titel – " in html
     assert '<meta property="og:description" content="SEO-Text">' in html
@@ -189,7 +190,7 @@ def test_old_slug_redirects_permanently_to_the_new_one(client):
     article = ArticleFactory(slug="alter-slug")
     article = Article.objects.get(pk=article.pk)
     article.slug = "neuer-slug"
-    article.save()
+    article_save(article=article)
     response = client.get("/artikel/alter-slug/")
     assert response.status_code == 301
     assert response["Location"] == "/artikel/neuer-slug/"
@@ -199,7 +200,7 @@ def test_old_slug_of_an_unpublished_article_is_404(client):
     article = ArticleFactory(slug="alter-slug")
     article = Article.objects.get(pk=article.pk)
     article.slug, article.status = "neuer-slug", Article.Status.DRAFT
-    article.save()
+    article_save(article=article)
     assert client.get("/artikel/alter-slug/").status_code == 404
 
 

@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles.services import article_save
 from comments.models import Comment
 from comments.services import comment_approve
 from tests.comments.conftest import comment_data, form_stamp
@@ -114,7 +115,7 @@ def test_reply_link_preselects_the_parent_and_replies_are_shown_under_it(
 def test_closed_article_shows_the_note_and_refuses_posts_with_403(client, article, clock):
     timestamp = form_stamp(client, article)  # the reader starts typing while comments are open
     article.comments_open = False
-    article.save()
+    article_save(article=article)
     html = section(client.get(article.get_absolute_url()))
     assert "Kommentare sind geschlossen." in html
     assert "<form" not in html

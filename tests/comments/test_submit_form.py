@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from articles.services import article_save
 from comments.models import Comment
 from tests.factories import ArticleFactory
 
@@ -93,7 +94,7 @@ def test_comment_on_an_unpublished_article_is_404(client, article, post_comment)
     response = post_comment(article)
     assert response.status_code == 302
     article.status = article.Status.DRAFT
-    article.save()
+    article_save(article=article)
     assert client.post(f"/kommentare/{article.pk}/", {}).status_code == 404
 
 

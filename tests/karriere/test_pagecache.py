@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
-from articles.services import article_publish
+from articles.services import article_publish, article_save
 from comments.models import Comment
 from comments.services import comment_approve
 from karriere.pagecache import (
@@ -255,7 +255,7 @@ def test_saving_an_article_updates_its_cached_page(client, django_capture_on_com
 
     article.title = "Neuer Titel"
     with django_capture_on_commit_callbacks(execute=True):
-        article.save()
+        article_save(article=article)
 
     html = client.get(article.get_absolute_url()).content.decode()
     assert "Neuer Titel" in html

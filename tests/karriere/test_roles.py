@@ -14,10 +14,27 @@ from django.contrib.sites.models import Site
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles.models import Article, Image, SlugRedirect, Tag
+from articles.models import (
+    Article,
+    ArticleAutosave,
+    ArticleEditPresence,
+    Image,
+    SlugRedirect,
+    Tag,
+)
+from articles.services import article_save, article_trash, article_versions
 from comments.models import Comment, ModerationWord, ModeratorMail
 from karriere.roles import ROLES
-from newsletter.models import ConsentEvent, ConsentText, Subscriber, SubscriberMail, Suppression
+from newsletter.models import (
+    ConsentEvent,
+    ConsentText,
+    Delivery,
+    NewsletterIssue,
+    Subscriber,
+    SubscriberMail,
+    Suppression,
+    WelcomeMail,
+)
 from tests.articles.images import HTML, jpeg_bytes, upload
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, ImageFactory
 
@@ -28,11 +45,11 @@ ROLE_NAMES = ["Redaktion", "Autor", "Moderation", "Newsletter", "superuser"]
 # fmt: off
 MODEL_MATRIX = {
     #  model                                  Redaktion Autor  Moderation Newsletter superuser
-    "articles.article":                      ("LAVCD", "LAVC", "LV",     "",        "LAVCD"),
+    "articles.article":                      ("LAVCD", "LAVC", "LV",     "LV",      "LAVCD"),
     "articles.category":                     ("LAVCD", "LV",   "",       "",        "LAVCD"),
     "articles.author":                       ("LAVCD", "LV",   "",       "",        "LAVCD"),
     "articles.slugredirect":                 ("LAVCD", "",     "",       "",        "LAVCD"),
-    "articles.image":                        ("LAVCD", "LAVCD", "LV",    "",        "LAVCD"),
+    "articles.image":                        ("LAVCD", "LAVCD", "LV",    "LV",      "LAVCD"),
     "articles.tag":                          ("LAVCD", "LV",   "",       "",        "LAVCD"),
     "comments.comment":                      ("",      "",     "LVCD",   "",        "LVCD"),
     "comments.moderationword":               ("",      "",     "LAVCD",  "",        "LAVCD"),
@@ -42,6 +59,9 @@ MODEL_MATRIX = {
     "newsletter.consenttext":                ("LAV",   "",     "",       "LV",      "LAVCD"),
     "newsletter.suppression":                ("",      "",     "",       "LV",      "LV"),
     "newsletter.subscribermail":             ("",      "",     "",       "LV",      "LV"),
+    "newsletter.newsletterissue":            ("LAVCD", "",     "",       "LAVCD",   "LAVCD"),
+    "newsletter.delivery":                   ("",      "",     "",       "LV",      "LV"),
+    "newsletter.welcomemail":                ("",      "",     "",       "LVC",     "LVCD"),
     "auth.user":                             ("",      "",     "",       "",        "LAVCD"),
     "auth.group":                            ("",      "",     "",       "",        "LAVCD"),
     "sites.site":                            ("",      "",     "",       "",        "LAVCD"),
@@ -54,7 +74,7 @@ MODEL_MATRIX = {
 ACTION_MATRIX = {
     ("articles.article", "publish"):          {"Redaktion", "superuser"},
     ("articles.article", "unpublish"):        {"Redaktion", "superuser"},
-    ("articles.article", "delete_selected"):  {"Redaktion", "superuser"},
+    ("articles.article", "move_to_trash"):    {"Redaktion", "superuser"},
     ("articles.article", "revoke_preview_links"): {"Redaktion", "Autor", "superuser"},
     ("articles.image", "delete_selected"):    {"Redaktion", "Autor", "superuser"},
     ("comments.comment", "approve"):          {"Moderation", "superuser"},
@@ -97,6 +117,10 @@ def objects(users):
         authors=[users["Autor"].author_profile],
     )
     subscriber = Subscriber.objects.create(email="leserin@example.org")
+    issue = NewsletterIssue.objects.create(subject="Gehaltserhöhung: So klappt’s")
+    sent_issue = NewsletterIssue.objects.create(
+        subject="Weiterbildungsmöglichkeiten", status=NewsletterIssue.Status.SENT
+    )
     comment = Comment.objects.create(
         article=other_draft, name="Leser", email="leser@example.org", text="Danke!"
     )
@@ -127,6 +151,11 @@ def objects(users):
         "newsletter.suppression": Suppression.objects.create(
             address_hash="a" * 64, reason="erased"
         ),
+        "newsletter.newsletterissue": issue,
+        "newsletter.delivery": Delivery.objects.create(
+            issue=sent_issue, subscriber=subscriber, batch=0, status=Delivery.Status.SENT
+        ),
+        "newsletter.welcomemail": WelcomeMail.objects.get(),
         "auth.user": User.objects.create_user("jemand"),
         "auth.group": Group.objects.create(name="Praktikum"),
         "sites.site": Site.objects.get_current(),
@@ -355,11 +384,20 @@ def test_autor_cannot_merge_tags_even_by_calling_the_page(client, users, objects
 # --- pages outside the model admin ---------------------------------------------------------
 
 PAGE_MATRIX = {
-    "article preview": {"Redaktion", "Moderation", "superuser"},
-    "own article preview": {"Redaktion", "Autor", "Moderation", "superuser"},
+    # The Newsletter role sees every article (to pick them for an issue), as moderators do.
+    "article preview": {"Redaktion", "Moderation", "Newsletter", "superuser"},
+    "own article preview": {"Redaktion", "Autor", "Moderation", "Newsletter", "superuser"},
     "comment personal data": {"Moderation", "superuser"},
     "subscriber consent proof": {"Newsletter", "superuser"},
     "tag merge page": {"Redaktion", "superuser"},
+    "issue preview": {"Redaktion", "Newsletter", "superuser"},
+    "issue test send": {"Redaktion", "Newsletter", "superuser"},
+    "issue send confirmation": {"Newsletter", "superuser"},
+    # Newsletter views every article (to pick them for an issue), so it reads their versions.
+    "article versions": {"Redaktion", "Moderation", "Newsletter", "superuser"},
+    "own article versions": {"Redaktion", "Autor", "Moderation", "Newsletter", "superuser"},
+    "article trash": {"Redaktion", "superuser"},
+    "comment reply page": {"Moderation", "superuser"},
 }
 
 
@@ -372,6 +410,27 @@ def page_url(page: str, objects) -> str:
             "admin:newsletter_subscriber_proof", args=[objects["newsletter.subscriber"].pk]
         ),
         "tag merge page": reverse("admin:articles_tag_merge"),
+        "issue preview": reverse(
+            "admin:newsletter_newsletterissue_preview",
+            args=[objects["newsletter.newsletterissue"].pk],
+        ),
+        "issue test send": reverse(
+            "admin:newsletter_newsletterissue_test_send",
+            args=[objects["newsletter.newsletterissue"].pk],
+        ),
+        "issue send confirmation": reverse(
+            "admin:newsletter_newsletterissue_send", args=[objects["newsletter.newsletterissue"].pk]
+        ),
+        "article versions": reverse(
+            "admin:articles_article_history", args=[objects["other_draft"].pk]
+        ),
+        "own article versions": reverse(
+            "admin:articles_article_history", args=[objects["own_draft"].pk]
+        ),
+        "article trash": reverse("admin:articles_article_trash"),
+        "comment reply page": reverse(
+            "admin:comments_comment_reply", args=[objects["comments.comment"].pk]
+        ),
     }[page]
 
 
@@ -380,6 +439,58 @@ def page_url(page: str, objects) -> str:
 def test_role_opens_exactly_its_extra_pages(client, users, objects, role, page):
     response = as_role(client, users, role).get(page_url(page, objects))
     assert (response.status_code == 200) is (role in PAGE_MATRIX[page])
+
+
+# --- the workplace's own requests (POST), each with the effect it must have or not have -----
+
+WORKPLACE_POST_MATRIX = {
+    "restore an older version": {"Redaktion", "Autor", "superuser"},
+    "autosave": {"Redaktion", "Autor", "superuser"},
+    "presence ping": {"Redaktion", "Autor", "superuser"},
+    "empty the trash": {"Redaktion", "superuser"},
+    "approve one comment": {"Moderation", "superuser"},
+    "reply to a comment": {"Moderation", "superuser"},
+}
+
+
+def workplace_post(client, action: str, objects) -> bool:
+    """Send the request as the workplace's pages do; True if it took effect."""
+    draft, comment = objects["own_draft"], objects["comments.comment"]
+    if action == "restore an older version":
+        first = article_versions(draft).last()
+        draft.title = "Mein Entwurf, überarbeitet"
+        article_save(article=draft)
+        client.post(reverse("admin:articles_article_restore", args=[draft.pk, first.pk]))
+        draft.refresh_from_db()
+        return draft.title == "Mein Entwurf"
+    if action == "autosave":
+        client.post(reverse("admin:articles_article_autosave", args=[draft.pk]), {"title": "Neu"})
+        return ArticleAutosave.objects.filter(article=draft).exists()
+    if action == "presence ping":
+        response = client.post(reverse("admin:articles_article_presence", args=[draft.pk]))
+        return response.status_code == 200 and ArticleEditPresence.objects.exists()
+    if action == "empty the trash":
+        trashed = article_trash(article=objects["other_draft"])
+        client.post(reverse("admin:articles_article_trash"), {"empty": "1"})
+        return not Article.objects.filter(pk=trashed.pk).exists()
+    if action == "approve one comment":
+        client.post(reverse("admin:comments_comment_moderate", args=[comment.pk, "approve"]))
+        comment.refresh_from_db()
+        return comment.status == Comment.Status.APPROVED
+    if action == "reply to a comment":
+        client.post(
+            reverse("admin:comments_comment_reply", args=[comment.pk]),
+            {"text": "Danke für die Rückmeldung zur Gehaltserhöhung!"},
+        )
+        return Comment.objects.filter(staff_reply=True).exists()
+    raise AssertionError(action)
+
+
+@pytest.mark.parametrize("action", WORKPLACE_POST_MATRIX)
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_role_does_exactly_its_workplace_actions(client, users, objects, role, action):
+    took_effect = workplace_post(as_role(client, users, role), action, objects)
+    assert took_effect is (role in WORKPLACE_POST_MATRIX[action])
 
 
 # --- image uploads through CKEditor ---------------------------------------------------------

@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from articles.models import Article, Author, Category
 from articles.models import Image as LibraryImage
+from articles.services import article_save
 from articles.text import GERMAN_TRANSLITERATION, german_slugify
 
 CATEGORIES = [
@@ -415,11 +416,11 @@ class Command(BaseCommand):
                 published_at = now + timedelta(days=7)
             else:
                 published_at = now - timedelta(days=3 * index + 1, hours=index)
-            article, _ = Article.objects.update_or_create(
-                slug=slug,
-                defaults=fields,
-                create_defaults={**fields, "published_at": published_at},
+            article = Article.objects.filter(slug=slug).first() or Article(
+                slug=slug, published_at=published_at
             )
+            for name, value in fields.items():
+                setattr(article, name, value)
             if not article.hero_image:
                 image = LibraryImage(
                     title=title,
@@ -430,9 +431,7 @@ class Command(BaseCommand):
                 )
                 image.file.save(f"{slug}.jpg", ContentFile(demo_image(title, index)), save=True)
                 article.hero_image = image
-                article.save()
-            article.authors.set([authors[name] for name in names])
-            article.tags.set(tags)
+            article_save(article=article, authors=[authors[name] for name in names], tags=tags)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content ready: {Category.objects.count()} categories, "

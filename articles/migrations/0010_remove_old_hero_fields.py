@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0008_hero_images_into_library")]
+    dependencies = [("articles", "0009_hero_images_into_library")]
 
     operations = [
         migrations.RemoveField(model_name="article", name="hero_alt"),

@@ -83,7 +83,7 @@ def library_images_into_hero_fields(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0007_image_library")]
+    dependencies = [("articles", "0008_image_library")]
 
     operations = [
         migrations.RunPython(hero_images_into_library, library_images_into_hero_fields),

@@ -8,7 +8,7 @@ import articles.images
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0006_german_tags"),
+        ("articles", "0007_article_workplace"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,400 @@
+"""Composing and sending newsletter issues (the issue workflow; services.py keeps signups).
+
+Sending never mails anyone twice: every recipient has a Delivery row (unique per issue and
+subscriber), and a mail is handed to the backend only after its row was switched from
+"queued"/"retry" to "sending" by one UPDATE that only one worker can win. A worker that dies
+after the hand-off leaves the row "sending": nobody knows whether the mail left, so it is not
+sent again and the figures call it unknown. Everything not yet claimed goes out when the work is
+taken up again (a retried batch task, or ``issues_resume_stalled``).
+"""
+
+from __future__ import annotations
+
+import smtplib
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import F, Max, Min
+from django.utils import timezone
+
+from articles.models import Article
+from karriere.mailerrors import is_transient, retry_delay
+from newsletter import issue_mail, mail, tasks, tokens
+from newsletter.models import (
+    ConsentEvent,
+    Delivery,
+    IssueArticle,
+    NewsletterIssue,
+    Subscriber,
+    Suppression,
+    WelcomeMail,
+)
+
+OPEN = [Delivery.Status.QUEUED, Delivery.Status.RETRY]
+# This many temporary failures in a row mean the server is in trouble, not one mailbox: the
+# batch stops and waits instead of running through its list.
+SERVER_TROUBLE_STREAK = 3
+
+
+class IssueStateError(Exception):
+    """The issue is not in a state that allows this (e.g. sending a sent issue again)."""
+
+
+def recipients() -> int:
+    return Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED).count()
+
+
+@transaction.atomic
+def issue_fill_newest(*, issue: NewsletterIssue, count: int) -> int:
+    """Append the newest ``count`` articles published since the last issue went out (that are
+    not in this issue yet); return how many were added."""
+    if not issue.is_editable:
+        raise IssueStateError("Only a draft can be changed.")
+    articles = Article.objects.published().exclude(pk__in=issue.items.values("article_id"))
+    since = NewsletterIssue.objects.exclude(pk=issue.pk).last_sent_at()
+    if since is not None:
+        articles = articles.filter(published_at__gt=since)
+    newest = list(articles.order_by("-published_at", "-pk")[:count])
+    last = issue.items.aggregate(last=Max("position"))["last"] or 0
+    IssueArticle.objects.bulk_create(
+        IssueArticle(issue=issue, article=article, position=last + index)
+        for index, article in enumerate(newest, start=1)
+    )
+    return len(newest)
+
+
+@transaction.atomic
+def issue_send(*, issue: NewsletterIssue, actor: str, when: datetime | None = None) -> None:
+    """Send now, or at ``when`` (status "scheduled"). An issue is sent at most once."""
+    issue = NewsletterIssue.objects.select_for_update().get(pk=issue.pk)
+    if issue.status != NewsletterIssue.Status.DRAFT:
+        raise IssueStateError("Only a draft can be sent.")
+    now = timezone.now()
+    issue.send_requested_by = actor[:150]
+    if when is not None and when > now:
+        issue.status = NewsletterIssue.Status.SCHEDULED
+        issue.scheduled_for = when
+        tasks.prepare_issue.using(run_after=when).enqueue(issue.pk)
+    else:
+        issue.status = NewsletterIssue.Status.SENDING
+        issue.started_at = now
+        tasks.prepare_issue.enqueue(issue.pk)
+    issue.save(update_fields=["status", "scheduled_for", "started_at", "send_requested_by"])
+
+
+@transaction.atomic
+def issue_cancel(*, issue: NewsletterIssue) -> int:
+    """Stop what has not gone out; return how many deliveries were cancelled."""
+    issue = NewsletterIssue.objects.select_for_update().get(pk=issue.pk)
+    if issue.status not in (NewsletterIssue.Status.SCHEDULED, NewsletterIssue.Status.SENDING):
+        raise IssueStateError("Only a scheduled or sending issue can be cancelled.")
+    now = timezone.now()
+    issue.status = NewsletterIssue.Status.CANCELLED
+    issue.finished_at = now
+    issue.save(update_fields=["status", "finished_at"])
+    # A running batch claims rows by their status, so it stops at the next recipient.
+    return issue.deliveries.filter(status__in=OPEN).update(
+        status=Delivery.Status.CANCELLED, updated_at=now
+    )
+
+
+def _batch_slot(start: datetime, batch: int) -> datetime:
+    per_minute = settings.NEWSLETTER_MAX_PER_MINUTE
+    if per_minute <= 0:
+        return start
+    return start + timedelta(minutes=batch * settings.NEWSLETTER_BATCH_SIZE / per_minute)
+
+
+@transaction.atomic
+def issue_prepare(*, issue_id: int) -> int:
+    """Create a Delivery row for every confirmed subscriber, in batches, and queue one task per
+    batch (spread over time when ``NEWSLETTER_MAX_PER_MINUTE`` is set). Streams the list: never
+    more than one batch of ids in memory. Returns the number of batches."""
+    issue = NewsletterIssue.objects.select_for_update().filter(pk=issue_id).first()
+    if issue is None or issue.prepared:
+        return 0
+    now = timezone.now()
+    if issue.status == NewsletterIssue.Status.SCHEDULED:
+        if issue.scheduled_for and issue.scheduled_for > now:
+            return 0  # moved later; the task queued for the new time does it
+        issue.status = NewsletterIssue.Status.SENDING
+        issue.started_at = now
+    if issue.status != NewsletterIssue.Status.SENDING:
+        return 0  # cancelled before it started
+    size = settings.NEWSLETTER_BATCH_SIZE
+    ids = (
+        Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .iterator(chunk_size=size)
+    )
+    batch, chunk = 0, []
+    for subscriber_id in ids:
+        chunk.append(subscriber_id)
+        if len(chunk) == size:
+            _queue_batch(issue, batch, chunk, now)
+            batch, chunk = batch + 1, []
+    if chunk:
+        _queue_batch(issue, batch, chunk, now)
+        batch += 1
+    issue.prepared = True
+    if batch == 0:
+        issue.status, issue.finished_at = NewsletterIssue.Status.SENT, now
+    issue.save(update_fields=["status", "started_at", "prepared", "finished_at"])
+    return batch
+
+
+def _queue_batch(issue: NewsletterIssue, batch: int, subscriber_ids: list[int], now) -> None:
+    slot = _batch_slot(now, batch)
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                issue=issue, subscriber_id=pk, batch=batch, next_attempt_at=slot, updated_at=now
+            )
+            for pk in subscriber_ids
+        ],
+        ignore_conflicts=True,
+    )
+    task = tasks.send_issue_batch if slot <= now else tasks.send_issue_batch.using(run_after=slot)
+    task.enqueue(issue.pk, batch)
+
+
+def _skip_ineligible(rows: list[Delivery], now: datetime) -> list[Delivery]:
+    """Drop (and mark skipped) whoever withdrew, was erased or is suppressed by now."""
+    hashes = {row.pk: tokens.address_hash(row.subscriber.email) for row in rows if row.subscriber}
+    suppressed = set(
+        Suppression.objects.filter(address_hash__in=hashes.values()).values_list(
+            "address_hash", flat=True
+        )
+    )
+    eligible, skipped = [], []
+    for row in rows:
+        ok = (
+            row.subscriber is not None
+            and row.subscriber.status == Subscriber.Status.CONFIRMED
+            and hashes[row.pk] not in suppressed
+        )
+        (eligible if ok else skipped).append(row)
+    if skipped:
+        Delivery.objects.filter(pk__in=[row.pk for row in skipped], status__in=OPEN).update(
+            status=Delivery.Status.SKIPPED, updated_at=now
+        )
+    return eligible
+
+
+def _claim(row: Delivery, message_id: str) -> bool:
+    """Take the row for this worker; False if someone else has it or it was cancelled."""
+    return (
+        Delivery.objects.filter(pk=row.pk, status__in=OPEN).update(
+            status=Delivery.Status.SENDING,
+            attempts=F("attempts") + 1,
+            message_id=message_id,
+            updated_at=timezone.now(),
+        )
+        == 1
+    )
+
+
+def _record_sent(row: Delivery, issue: NewsletterIssue, message) -> None:
+    now = timezone.now()
+    status = getattr(message, "anymail_status", None)  # set by anymail's ESP backends
+    Delivery.objects.filter(pk=row.pk).update(
+        status=Delivery.Status.SENT,
+        sent_at=now,
+        esp_message_id=(status.message_id if status and status.message_id else "")[:255],
+        error="",
+        updated_at=now,
+    )
+    ConsentEvent.objects.create(
+        subscriber_id=row.subscriber_id,
+        kind=ConsentEvent.Kind.ISSUE_SENT,
+        created_at=now,
+        channel=ConsentEvent.Channel.MAIL,
+        message_id=message.extra_headers["Message-ID"],
+        template_version=f"issue {issue.pk}: {issue.subject}"[:100],
+    )
+
+
+def _record_failure(row: Delivery, error: BaseException) -> bool:
+    """Mark a failed hand-off; True if it will be tried again."""
+    now = timezone.now()
+    attempts = row.attempts + 1  # the claim counted this try
+    retry = is_transient(error) and attempts < settings.NEWSLETTER_MAX_ATTEMPTS
+    Delivery.objects.filter(pk=row.pk).update(
+        status=Delivery.Status.RETRY if retry else Delivery.Status.FAILED,
+        next_attempt_at=now + retry_delay(attempts) if retry else None,
+        error=f"{type(error).__name__}: {error}"[:500],
+        updated_at=now,
+    )
+    return retry
+
+
+def _record_unknown(row: Delivery, error: BaseException) -> None:
+    Delivery.objects.filter(pk=row.pk).update(
+        error=f"{type(error).__name__}: {error}"[:500], updated_at=timezone.now()
+    )
+
+
+# Not atomic: each claim must be committed before its mail is handed over, and each sent mail
+# recorded on its own, so a crash loses at most the one mail in flight.
+def issue_batch_send(*, issue_id: int, batch: int) -> int:
+    """Send one batch's due deliveries; queue itself again for those to retry. Returns the
+    number of mails handed to the backend."""
+    issue = NewsletterIssue.objects.filter(pk=issue_id).first()
+    if issue is None or issue.status != NewsletterIssue.Status.SENDING:
+        return 0
+    now = timezone.now()
+    rows = list(
+        Delivery.objects.filter(issue=issue, batch=batch, status__in=OPEN, next_attempt_at__lte=now)
+        .select_related("subscriber")
+        .only("pk", "attempts", "subscriber__email", "subscriber__status", "subscriber__public_id")
+    )
+    rendered = issue_mail.issue_render(issue) if rows else None
+    connection = get_connection()
+    sent = streak = 0
+    # A sent mail is recorded in the same commit that claims the next one: one commit per
+    # mail instead of two. A crash in between leaves the sent one "sending" (unknown).
+    unrecorded = None
+    try:
+        for row in _skip_ineligible(rows, now):
+            message_id = mail.new_message_id()
+            with transaction.atomic():
+                if unrecorded:
+                    _record_sent(*unrecorded)
+                    unrecorded = None
+                claimed = _claim(row, message_id)
+            if not claimed:
+                continue
+            message = rendered.message(
+                subscriber=row.subscriber,
+                unsubscribe_url=issue_mail.issue_unsubscribe_url(issue, row.subscriber),
+                message_id=message_id,
+            )
+            try:
+                # One SMTP session for the batch; opened again after a failure closed it.
+                connection.open()
+                connection.send_messages([message])
+            except Exception as error:  # noqa: BLE001 - every failure is recorded per recipient
+                handed_over = getattr(connection, "handed_over", False)  # karriere.mailbackend
+                connection.close()
+                if handed_over and not isinstance(error, smtplib.SMTPResponseException):
+                    # The whole mail reached the server, its answer did not reach us: it may
+                    # have been delivered, so it stays "sending" (unknown), never sent again.
+                    _record_unknown(row, error)
+                    continue
+                streak = streak + 1 if _record_failure(row, error) else 0
+                if streak >= SERVER_TROUBLE_STREAK:
+                    _postpone_batch(issue, batch, timezone.now() + retry_delay(row.attempts + 1))
+                    break
+                continue
+            streak = 0
+            sent += 1
+            unrecorded = (row, issue, message)
+    finally:
+        connection.close()
+        if unrecorded:
+            with transaction.atomic():
+                _record_sent(*unrecorded)
+    _continue_or_finish(issue, batch)
+    return sent
+
+
+def _postpone_batch(issue: NewsletterIssue, batch: int, when: datetime) -> None:
+    issue.deliveries.filter(batch=batch, status=Delivery.Status.QUEUED).update(next_attempt_at=when)
+
+
+def _continue_or_finish(issue: NewsletterIssue, batch: int) -> None:
+    left = issue.deliveries.filter(batch=batch, status__in=OPEN).aggregate(
+        next=Min("next_attempt_at")
+    )["next"]
+    if left is not None:
+        tasks.send_issue_batch.using(run_after=left).enqueue(issue.pk, batch)
+    else:
+        _finish_if_done(issue)
+
+
+def _finish_if_done(issue: NewsletterIssue) -> None:
+    # Rows left "sending" (a worker died after the hand-off) do not hold the issue open.
+    if not issue.deliveries.filter(status__in=OPEN).exists():
+        NewsletterIssue.objects.filter(
+            pk=issue.pk, status=NewsletterIssue.Status.SENDING, prepared=True
+        ).update(status=NewsletterIssue.Status.SENT, finished_at=timezone.now())
+
+
+def issues_resume_stalled(*, now: datetime | None = None) -> int:
+    """Take up issues whose worker died: queue again every batch with due deliveries of an issue
+    that made no progress for ``NEWSLETTER_STALL_MINUTES``. Claims make a duplicate harmless.
+    Returns the number of tasks queued."""
+    now = now or timezone.now()
+    stalled_before = now - timedelta(minutes=settings.NEWSLETTER_STALL_MINUTES)
+    queued = 0
+    for issue in NewsletterIssue.objects.filter(status=NewsletterIssue.Status.SENDING):
+        if not issue.prepared:
+            if issue.started_at and issue.started_at <= stalled_before:
+                tasks.prepare_issue.enqueue(issue.pk)
+                queued += 1
+            continue
+        last = issue.deliveries.aggregate(last=Max("updated_at"))["last"]
+        if last is not None and last > stalled_before:
+            continue
+        due = (
+            issue.deliveries.filter(status__in=OPEN, next_attempt_at__lte=now)
+            .order_by("batch")
+            .values_list("batch", flat=True)
+            .distinct()
+        )
+        for batch in due:
+            tasks.send_issue_batch.enqueue(issue.pk, batch)
+            queued += 1
+        if not due:
+            _finish_if_done(issue)
+    return queued
+
+
+def issue_test_send(*, issue: NewsletterIssue, addresses: list[str]) -> None:
+    tasks.send_issue_test.enqueue(issue.pk, addresses)
+
+
+def issue_test_mail_send(*, issue_id: int, addresses: list[str]) -> None:
+    issue = NewsletterIssue.objects.get(pk=issue_id)
+    messages = [issue_mail.issue_test_message(issue, to=address) for address in addresses]
+    get_connection().send_messages(messages)
+
+
+def delivery_unsubscribed(*, issue_id: int, public_id: uuid.UUID) -> None:
+    """Count an unsubscribe that came through this issue's link in its figures."""
+    Delivery.objects.filter(
+        issue_id=issue_id, subscriber__public_id=public_id, unsubscribed_at__isnull=True
+    ).update(unsubscribed_at=timezone.now())
+
+
+@transaction.atomic
+def welcome_mail_send(*, subscriber_id: int) -> None:
+    """The welcome mail, once per confirmation, if editors switched it on."""
+    subscriber = (
+        Subscriber.objects.select_for_update()
+        .filter(pk=subscriber_id, status=Subscriber.Status.CONFIRMED)
+        .first()
+    )
+    welcome = WelcomeMail.objects.filter(enabled=True).first()
+    if subscriber is None or welcome is None:
+        return
+    already = subscriber.events.filter(
+        kind=ConsentEvent.Kind.WELCOME_SENT, created_at__gte=subscriber.confirmed_at
+    )
+    if already.exists():
+        return
+    message = mail.subscriber_message(
+        subscriber=subscriber, subject=welcome.subject, body=welcome.body
+    )
+    message.send()
+    ConsentEvent.objects.create(
+        subscriber=subscriber,
+        kind=ConsentEvent.Kind.WELCOME_SENT,
+        channel=ConsentEvent.Channel.MAIL,
+        message_id=message.extra_headers["Message-ID"],
+        template_version=f"welcome mail {welcome.updated_at:%Y-%m-%d %H:%M}",
+    )
