@@ -8,19 +8,19 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
-from django.db import transaction
-from django.db.models import Prefetch
+from django.db import models, transaction
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +35,7 @@ from articles.models import (
     ArticleEditPresence,
     Author,
     Category,
+    Image,
     SlugRedirect,
     Tag,
     format_when,
@@ -158,15 +159,190 @@ class SlugRedirectAdmin(admin.ModelAdmin):
     autocomplete_fields = ["article"]
 
 
-def _thumbnail(article: Article, width: int):
-    sources = (article.hero_renditions or {}).get("sources") or []
-    if sources:
+def _thumbnail(image: Image | None, width: int):
+    if image is None:
+        return "–"
+    return format_html(
+        '<img src="{}" width="{}" height="{}" alt="">', image.thumbnail_url, width, width
+    )
+
+
+class LibraryAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete answers, with a thumbnail and the credit for library images
+    (shown by static/js/image_autocomplete.js in the hero image field)."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, Image):
+            result.update(thumbnail=obj.thumbnail_url, credit=obj.credit_line)
+        return result
+
+
+# The project uses Django's default admin site; its autocomplete view is swapped for the one
+# above (AdminSite.autocomplete_view is the documented hook, looked up when the URLs are built).
+admin.site.autocomplete_view = lambda request: LibraryAutocompleteJsonView.as_view(
+    admin_site=admin.site
+)(request)
+
+
+class CreditFilter(admin.SimpleListFilter):
+    title = _("credit")
+    parameter_name = "bildnachweis"
+
+    def lookups(self, request, model_admin):
+        return [("ohne", _("without credit"))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(credit="") if self.value() == "ohne" else queryset
+
+
+class LicenceStateFilter(admin.SimpleListFilter):
+    title = _("licence period")
+    parameter_name = "lizenz"
+
+    def lookups(self, request, model_admin):
+        return [("endet", _("Licence ends within 30 days")), ("abgelaufen", _("Licence expired"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "endet":
+            return queryset.expiring(days=30)
+        if self.value() == "abgelaufen":
+            return queryset.expired()
+        return queryset
+
+
+class UsageFilter(admin.SimpleListFilter):
+    title = _("usage")
+    parameter_name = "verwendung"
+
+    def lookups(self, request, model_admin):
+        return [("unbenutzt", _("unused")), ("verwendet", _("used in articles"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "unbenutzt":
+            return queryset.unused()
+        if self.value() == "verwendet":
+            return queryset.filter(usage__gt=0)
+        return queryset
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    list_display = ["thumbnail", "title", "credit_or_missing", "licence", "licence_until", "usage"]
+    list_display_links = ["thumbnail", "title"]
+    list_filter = ["licence", CreditFilter, LicenceStateFilter, UsageFilter]
+    search_fields = ["title", "credit", "caption", "alt_text"]
+    readonly_fields = ["preview", "usage_list", "uploaded_by", "created_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = [
+        (None, {"fields": ["file", "preview", "title", "alt_text", "decorative", "caption"]}),
+        (
+            _("Rights"),
+            {"fields": ["credit", "licence", "licence_version", "source_url", "licence_until"]},
+        ),
+        (_("Crop"), {"fields": ["focal_x", "focal_y"]}),
+        (_("Usage"), {"fields": ["usage_list", "uploaded_by", "created_at"]}),
+    ]
+
+    class Media:
+        js = ["js/image_admin.js"]
+        css = {"all": ["css/article_admin.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_usage()
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def delete_queryset(self, request, queryset):
+        # One by one, so each image's files go too (Image.delete), as on its own delete page.
+        for image in queryset:
+            image.delete()
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        # Deleting a picture that articles show takes it off the site: the Redaktion decides.
+        return obj is None or self._may_delete_used(request) or not self._in_use(obj)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if not self._may_delete_used(request) and any(self._in_use(obj) for obj in objs):
+            perms_needed.add(_("images that articles use"))
+        return deleted, counts, perms_needed, protected
+
+    @staticmethod
+    def _may_delete_used(request) -> bool:
+        return request.user.has_perm("articles.delete_used_image")
+
+    @staticmethod
+    def _in_use(image: Image) -> bool:
+        usage = getattr(image, "usage", None)
+        if usage is None:
+            return Image.objects.filter(pk=image.pk).used().exists()
+        return usage > 0
+
+    @admin.display(description=_("image"))
+    def thumbnail(self, obj):
+        return _thumbnail(obj, 64)
+
+    @admin.display(description=_("credit"), ordering="credit")
+    def credit_or_missing(self, obj):
+        return obj.credit_line or format_html("<strong>{}</strong>", _("missing"))
+
+    @admin.display(description=_("used"), ordering="usage")
+    def usage(self, obj):
+        return ngettext("Used in %(count)d article", "Used in %(count)d articles", obj.usage) % {
+            "count": obj.usage
+        }
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        if not obj.file:
+            return "–"
         return format_html(
-            '<img src="{}" width="{}" alt="">', default_storage.url(sources[0]["jpg"]), width
+            '<img class="focal-preview" src="{}" width="400" alt="" data-focal-x="id_focal_x" '
+            'data-focal-y="id_focal_y"><div class="help">{}</div>',
+            obj.largest_url(),
+            _("Click the point that must stay in every crop (faces, the subject)."),
         )
-    if article.hero_image:
-        return format_html('<img src="{}" width="{}" alt="">', article.hero_image.url, width)
-    return "–"
+
+    @admin.display(description=_("used in"))
+    def usage_list(self, obj):
+        if obj.pk is None:
+            return "–"
+        articles = (
+            Article.objects.filter(Q(hero_image=obj) | Q(body_images=obj))
+            .distinct()
+            .only("pk", "title")
+        )
+        count = len(articles)
+        if not count:
+            return _("Not used in any article.")
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:articles_article_change", args=[a.pk]), a.title) for a in articles),
+        )
+        label = ngettext("Used in %(count)d article", "Used in %(count)d articles", count) % {
+            "count": count
+        }
+        return format_html("{}: {}", label, links)
+
+
+class ExpiredImageFilter(admin.SimpleListFilter):
+    title = _("image licence")
+    parameter_name = "bildlizenz"
+
+    def lookups(self, request, model_admin):
+        return [("abgelaufen", _("shows an image whose licence expired"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "abgelaufen":
+            return queryset.filter(pk__in=Article.objects.with_expired_images().values("pk"))
+        return queryset
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -246,8 +422,7 @@ class ArticleAdminForm(forms.ModelForm):
                 **{name: self.data.get(name, "") for name in ("title", "slug", "teaser")},
                 **{name: self.data.get(name, "") for name in ("seo_title", "seo_description")},
                 "body": self.data.get("body", ""),
-                "hero_alt": self.data.get("hero_alt", ""),
-                "hero_image": theirs["hero_image"],
+                "hero_image_id": self.data.get("hero_image") or None,
                 "category_id": self.data.get("category"),
                 "authors": self.data.getlist("authors") if hasattr(self.data, "getlist") else [],
                 "status": self.data.get("status"),
@@ -270,11 +445,13 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
     list_display = [
         "title", "state", "category", "author_names", "published_at", "views", "thumbnail",
     ]  # fmt: skip
-    list_filter = [StateFilter, "category", "authors__kind", "published_at", "featured"]
-    list_select_related = ["category"]
+    list_filter = [
+        StateFilter, "category", "authors__kind", "published_at", "featured", ExpiredImageFilter,
+    ]  # fmt: skip
+    list_select_related = ["category", "hero_image"]
     search_fields = ["title", "teaser", "authors__name"]
     date_hierarchy = "published_at"
-    autocomplete_fields = ["authors", "category"]
+    autocomplete_fields = ["authors", "category", "hero_image"]
     readonly_fields = [
         "hero_preview", "state", "preview_link", "reading_time", "updated_at", "view_chart",
     ]  # fmt: skip
@@ -283,7 +460,7 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "teaser", "body"]}),
         (
             _("Hero image"),
-            {"fields": ["hero_image", "hero_preview", "hero_alt", "hero_decorative"]},
+            {"fields": ["hero_image", "hero_preview"]},
         ),
         (_("Classification"), {"fields": ["category", "authors", "tags"]}),
         (
@@ -307,7 +484,7 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/article_admin.css"]}
-        js = ["js/article_workplace.js"]
+        js = ["js/image_autocomplete.js", "js/article_workplace.js"]
 
     # --- who may do what -------------------------------------------------------------------
 
@@ -376,6 +553,16 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
             form.base_fields["tags"].widget.attrs["data-autocomplete-url"] = (
                 reverse("admin:autocomplete")
                 + "?app_label=articles&model_name=article&field_name=tags"
+            )
+        if "hero_image" in form.base_fields:
+            # The placeholder also names the empty field for screen readers (select2 labels
+            # its combobox with the shown text); Django's widget empties data-placeholder.
+            form.base_fields["hero_image"].widget.widget.attrs.update(
+                {
+                    "data-thumbnails": "true",
+                    "data-missing-credit": _("Credit missing"),
+                    "data-empty-label": _("Search the image library"),
+                }
             )
         for name in ("seo_title", "seo_description"):
             if name in form.base_fields:
@@ -483,13 +670,20 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
 
     @admin.display(description=_("image"))
     def thumbnail(self, obj):
-        return _thumbnail(obj, 80)
+        return _thumbnail(obj.hero_image, 64)
 
     # --- change form extras ------------------------------------------------------------------
 
     @admin.display(description=_("preview"))
     def hero_preview(self, obj):
-        return _thumbnail(obj, 400)
+        image = obj.hero_image
+        if image is None:
+            return "–"
+        return format_html(
+            '<img src="{}" width="400" alt=""><div class="help">{}</div>',
+            image.largest_url("hero"),
+            image.credit_line or _("No credit recorded yet."),
+        )
 
     @admin.display(description=_("shareable preview link"))
     def preview_link(self, obj):

@@ -19,7 +19,8 @@ class ArticlesConfig(AppConfig):
             Article,
             exclude=[
                 "tags",
-                "hero_renditions",
+                "body_html",
+                "body_images",
                 "view_count",
                 "comment_count",
                 "search_vector",

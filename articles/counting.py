@@ -184,8 +184,8 @@ def most_read(*, limit: int) -> list[tuple[str, list[tuple[Article, int]]]]:
     newest_first = [F("published_at").desc(), F("pk").desc()]
     rows = list(
         Article.objects.published()
-        .select_related("category")
-        .defer("body")
+        .select_related("category", "hero_image")
+        .defer("body", "body_html")
         .annotate(recent_views=Coalesce(Subquery(recent_views), 0))
         .annotate(
             recent_rank=Window(RowNumber(), order_by=[F("recent_views").desc(), *newest_first]),

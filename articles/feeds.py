@@ -68,10 +68,10 @@ class LatestArticlesFeed(Feed):
         return settings.SITE_URL + reverse("articles:feed")
 
     def items(self, obj=None):
-        articles = Article.objects.published().select_related("category")
+        articles = Article.objects.published().for_listing()
         if obj is not None:
             articles = articles.filter(category=obj)
-        return articles.prefetch_related("authors").order_by("-published_at", "-id")[:FEED_SIZE]
+        return articles.order_by("-published_at", "-id")[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title

@@ -1,4 +1,5 @@
-"""Image checks for every upload (hero images, author photos, CKEditor) and hero renditions."""
+"""Image checks for every upload (library images, author photos) and the renditions of library
+images."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from PIL import Image, ImageOps
 ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 RENDITION_WIDTHS = (400, 800, 1200)
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
+FORMAT_EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
 
 
 def validate_image_upload(file) -> None:
@@ -56,45 +58,109 @@ def validate_image_upload(file) -> None:
         )  # fmt: skip
 
 
-def make_renditions(storage: Storage, name: str) -> dict:
-    """Write WebP and JPEG copies of the image at the standard widths, once, at save time.
+# The shapes the site shows, as (width / height or None for the image's own, widths).
+# hero 16:9 on article pages and the home page, card 3:2 in lists, square 1:1 in Top-Artikel,
+# original in article bodies.
+SHAPES: dict[str, tuple[float | None, tuple[int, ...]]] = {
+    "original": (None, RENDITION_WIDTHS),
+    "hero": (16 / 9, RENDITION_WIDTHS),
+    "card": (3 / 2, (400, 800)),
+    "square": (1.0, (160, 320)),
+}
 
-    Returns what templates need to build ``srcset``: the original size and, per width, the
-    stored names. Widths larger than the original are skipped (no upscaling).
-    """
+
+def open_for_renditions(storage: Storage, name: str) -> Image.Image:
+    """The stored image upright (EXIF orientation applied) and in RGB, transparency laid on
+    white (JPEG has none, and black behind a logo is worse than white)."""
     with storage.open(name) as source, Image.open(source) as original:
         original.load()
-        # Phones store photos sideways and say how to turn them in EXIF; browsers would show
-        # our EXIF-less renditions sideways.
-        upright = ImageOps.exif_transpose(original)
-        width, height = upright.size
-        if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info:
-            # JPEG has no alpha: transparent areas would turn black, so lay them on white.
-            rgba = upright.convert("RGBA")
-            image = Image.new("RGB", rgba.size, "white")
-            image.paste(rgba, mask=rgba.getchannel("A"))
-        else:
-            image = upright.convert("RGB")
-    stem = PurePosixPath(name)
-    base = str(stem.with_suffix("")) + "-{width}.{ext}"
-    sources = []
-    for target in [w for w in RENDITION_WIDTHS if w < width] + [min(width, RENDITION_WIDTHS[-1])]:
-        if any(item["width"] == target for item in sources):
-            continue
-        resized = image.resize((target, round(height * target / width)), Image.Resampling.LANCZOS)
-        item = {"width": target}
-        for ext, pil_format, options in (
-            ("webp", "WEBP", {"quality": 80}),
-            ("jpg", "JPEG", {"quality": 82, "optimize": True, "progressive": True}),
-        ):
-            buffer = io.BytesIO()
-            resized.save(buffer, format=pil_format, **options)
-            target_name = base.format(width=target, ext=ext)
-            if storage.exists(target_name):
-                storage.delete(target_name)
-            item[ext] = storage.save(target_name, ContentFile(buffer.getvalue()))
-        sources.append(item)
-    return {"width": width, "height": height, "sources": sources}
+        image = ImageOps.exif_transpose(original)
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        image = image.convert("RGBA")
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        background.paste(image, mask=image.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
+def focal_crop(image: Image.Image, ratio: float | None, focal: tuple[float, float]) -> Image.Image:
+    """The largest ``ratio`` (width / height) cut of the image centred as near to the focal
+    point (fractions 0-1 of width and height) as the edges allow."""
+    width, height = image.size
+    if ratio is None:
+        return image
+    if width / height > ratio:
+        crop_w, crop_h = round(height * ratio), height
+    else:
+        crop_w, crop_h = width, round(width / ratio)
+    left = min(max(round(focal[0] * width - crop_w / 2), 0), width - crop_w)
+    top = min(max(round(focal[1] * height - crop_h / 2), 0), height - crop_h)
+    return image.crop((left, top, left + crop_w, top + crop_h))
+
+
+def image_extension(file) -> str:
+    """The file extension of the image format Pillow finds in the file (never the uploader's:
+    the web server picks the content type from it)."""
+    position = file.tell()
+    file.seek(0)
+    try:
+        with Image.open(file) as image:
+            return FORMAT_EXTENSIONS.get(image.format, ".jpg")
+    finally:
+        file.seek(position)
+
+
+def make_renditions(
+    storage: Storage,
+    name: str,
+    *,
+    focal: tuple[float, float] = (0.5, 0.5),
+    shapes: tuple[str, ...] = tuple(SHAPES),
+) -> dict:
+    """Write WebP and JPEG copies of every shape at its widths, once, at save time.
+
+    Returns what templates need to build ``srcset``: the upright original size and, per shape
+    and width, the size and stored names. Widths larger than the cut are skipped (no
+    upscaling). No rendition carries the original's metadata (EXIF, GPS, XMP, comments).
+    """
+    image = open_for_renditions(storage, name)
+    stem = str(PurePosixPath(name).with_suffix(""))
+    made = {}
+    for shape in shapes:
+        ratio, widths = SHAPES[shape]
+        cut = focal_crop(image, ratio, focal)
+        cut_w, cut_h = cut.size
+        targets = sorted({w for w in widths if w < cut_w} | {min(cut_w, widths[-1])})
+        items = []
+        for target in targets:
+            size = (target, max(1, round(cut_h * target / cut_w)))
+            resized = cut.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+            resized.info = {}  # nothing of the original's metadata goes along
+            item = {"width": size[0], "height": size[1]}
+            for ext, pil_format, options in (
+                ("webp", "WEBP", {"quality": 80}),
+                ("jpg", "JPEG", {"quality": 82, "optimize": True, "progressive": True}),
+            ):
+                buffer = io.BytesIO()
+                resized.save(buffer, format=pil_format, **options)
+                target_name = f"{stem}-{shape}-{target}.{ext}"
+                if storage.exists(target_name):
+                    storage.delete(target_name)
+                item[ext] = storage.save(target_name, ContentFile(buffer.getvalue()))
+            items.append(item)
+        made[shape] = items
+    return {"width": image.width, "height": image.height, "shapes": made}
+
+
+def rendition_files(renditions: dict) -> list[str]:
+    """Every stored file name in a ``make_renditions`` result."""
+    return [
+        item[ext]
+        for items in (renditions or {}).get("shapes", {}).values()
+        for item in items
+        for ext in ("webp", "jpg")
+        if item.get(ext)
+    ]
 
 
 @deconstructible

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
 from django.db.models import (
     Case,
@@ -36,6 +35,7 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from articles.images import RandomImageName, validate_image_upload
+from articles.media import Image, ImageLicenceReminder  # noqa: F401 (registers)
 from articles.text import german_slugify, reading_time, sanitize_body
 from karriere.pagecache import bump_content_version
 
@@ -271,6 +271,12 @@ class ArticleQuerySet(models.QuerySet):
         """When the next scheduled article goes live (published, with a future date)."""
         return self.scheduled().aggregate(next=Min("published_at"))["next"]
 
+    def next_reader_change(self) -> datetime | None:
+        """The next moment readers must see something else without anyone saving: a scheduled
+        article goes live or an image licence runs out."""
+        moments = [self.next_scheduled_publication(), Image.objects.next_licence_end()]
+        return min((moment for moment in moments if moment), default=None)
+
     def for_editor(self, user) -> ArticleQuerySet:
         """Articles an admin user works with. Writers without ``change_any_article`` get only
         those carrying their own byline (Author.user); readers of the admin (view only, e.g.
@@ -282,7 +288,12 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self) -> ArticleQuerySet:
         """Everything a card needs, in a constant number of queries."""
-        return self.select_related("category").prefetch_related("authors")
+        return self.select_related("category", "hero_image").prefetch_related("authors")
+
+    def with_expired_images(self) -> ArticleQuerySet:
+        """Articles showing an image whose licence has run out (readers no longer see it)."""
+        expired = Image.objects.expired()
+        return self.filter(Q(hero_image__in=expired) | Q(body_images__in=expired)).distinct()
 
     def search(self, text: str) -> ArticleQuerySet:
         """The newest ``ARTICLES_SEARCH_MAX_RESULTS`` matches, best first. PostgreSQL: German
@@ -387,20 +398,21 @@ class Article(models.Model):
     )
     teaser = models.TextField(_("teaser"), max_length=600)
     body = RichTextUploadingField(_("body"), blank=True)
-    hero_image = models.ImageField(
-        _("hero image"),
-        upload_to=RandomImageName("articles"),
+    # The reader's HTML of the body: library images as figures with renditions and credits,
+    # rendered on save (articles.media.render_body). Empty for rows written without save().
+    body_html = models.TextField(blank=True, editable=False)
+    body_images = models.ManyToManyField(
+        Image, blank=True, editable=False, related_name="body_articles"
+    )
+    hero_image = models.ForeignKey(
+        Image,
+        verbose_name=_("hero image"),
+        on_delete=models.SET_NULL,
+        null=True,
         blank=True,
-        validators=[validate_image_upload],
+        related_name="hero_articles",
+        help_text=_("Search the image library, or add a new image with the plus sign."),
     )
-    hero_alt = models.CharField(_("alternative text"), max_length=250, blank=True)
-    hero_decorative = models.BooleanField(
-        _("decorative image"),
-        default=False,
-        help_text=_("Tick only if the image carries no information; it then needs no alt text."),
-    )
-    # Sizes and stored names of the hero image's renditions, made once when it is saved.
-    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="articles"
     )
@@ -464,7 +476,7 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        # Only cheap, local derivations here; the write workflow (renditions, slug history,
+        # Only cheap, local derivations here; the write workflow (body rendering, slug history,
         # search vector, cache invalidation, revision) is articles.services.article_save.
         if not SAVING_THROUGH_SERVICE.get():
             raise ArticleSavedPastService(
@@ -489,12 +501,9 @@ class Article(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         article = super().from_db(db, field_names, values)
-        # What the row held when loaded: save() compares against it (slug history,
-        # renditions) without another query.
-        article._loaded = {
-            name: article.__dict__.get(name)
-            for name in ("slug", "status", "hero_image", "hero_renditions")
-        }
+        # What the row held when loaded: article_save compares against it (slug history)
+        # without another query.
+        article._loaded = {name: article.__dict__.get(name) for name in ("slug", "status")}
         return article
 
     @property
@@ -523,29 +532,19 @@ class Article(models.Model):
             and self.published_at <= timezone.now()
         )
 
-    def clean(self):
-        super().clean()
-        if self.hero_image and not self.hero_decorative and not self.hero_alt.strip():
-            raise ValidationError(
-                {
-                    "hero_alt": _(
-                        "Describe the image for people who cannot see it, or tick "
-                        "“decorative image”."
-                    )
-                }
-            )
-
     def hero_rendition_for_sharing(self) -> dict | None:
-        """URL and size of the largest stored JPEG rendition of the hero image: what share
-        previews and feed readers want (about 1200 px wide, JPEG everywhere)."""
-        renditions = self.hero_renditions or {}
-        if not (sources := renditions.get("sources")):
+        """URL, size and alt text of the largest JPEG rendition of the hero image: what share
+        previews and feed readers want (about 1200 px wide, JPEG everywhere). None while there
+        is no image or its licence has expired."""
+        image = self.hero_image
+        if image is None or image.is_expired or not (items := image.shape("original")):
             return None
-        largest = sources[-1]
+        largest = items[-1]
         return {
-            "url": self.hero_image.storage.url(largest["jpg"]),
+            "url": image.file.storage.url(largest["jpg"]),
             "width": largest["width"],
-            "height": round(renditions["height"] * largest["width"] / renditions["width"]),
+            "height": largest["height"],
+            "alt": image.alt,
         }
 
     def preview_token(self) -> str:

@@ -7,19 +7,18 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from reversion.models import Version
 
-from articles.models import Article, Author, Category, format_when
+from articles.models import Article, Author, Category, Image, format_when
 from articles.services import version_tags
 
 # The fields compared, in the order of the change form.
 COMPARED_FIELDS = [
-    "title", "slug", "teaser", "body", "hero_image", "hero_alt", "category", "authors", "tags",
+    "title", "slug", "teaser", "body", "hero_image", "category", "authors", "tags",
     "status", "published_at", "seo_title", "seo_description",
 ]  # fmt: skip
 
@@ -62,8 +61,7 @@ def readable_values(values: dict[str, Any], tags: list[str]) -> dict[str, Any]:
         "slug": values.get("slug", ""),
         "teaser": values.get("teaser", ""),
         "body": " ".join(body_words(values.get("body", ""))),
-        "hero_image": str(values.get("hero_image") or "") or "–",
-        "hero_alt": values.get("hero_alt", ""),
+        "hero_image": Image.objects.filter(pk=values.get("hero_image_id")).first() or "–",
         "category": str(category) if category else "–",
         "authors": ", ".join(a.name for a in authors) or "–",
         "tags": ", ".join(tags) or "–",
@@ -100,7 +98,8 @@ def version_heading(version: Version) -> str:
     }
 
 
-def hero_thumbnail(name: str) -> SafeString | str:
-    if not name or name == "–" or not default_storage.exists(name):
-        return name
-    return format_html('<img src="{}" width="160" alt="{}">', default_storage.url(name), name)
+def hero_thumbnail(image: Image | str) -> SafeString | str:
+    """The library image as a thumbnail with its title; "–" without one."""
+    if not isinstance(image, Image):
+        return image
+    return format_html('<img src="{}" width="160" alt=""> {}', image.thumbnail_url, image.title)

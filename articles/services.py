@@ -5,6 +5,7 @@ benchmark seed. ``Article.save`` refuses to run outside it."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, timedelta
 from typing import Any
 
 import reversion
@@ -18,16 +19,18 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst, get_text_list
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from reversion.models import Version
 
-from articles.images import make_renditions
+from articles.media import render_body
 from articles.models import (
     SAVING_THROUGH_SERVICE,
     Article,
     ArticleAutosave,
     Author,
     Category,
+    Image,
+    ImageLicenceReminder,
     ReviewRequest,
     SlugRedirect,
     Tag,
@@ -37,12 +40,14 @@ from articles.models import (
     unique_slug,
 )
 from articles.tasks import notify_review_requested
+from karriere.outbox import automatic_message
 from karriere.pagecache import bump_content_version
 
 # What a revision comment names when it changed (in this order), and what restoring a revision
-# brings back. Status and date are not restored: restoring never publishes by itself.
+# brings back. Status and date are not restored: restoring never publishes by itself. The hero
+# image is the library image (its alt text and credit live there).
 CONTENT_FIELDS = [
-    "title", "slug", "teaser", "body", "hero_image", "hero_alt", "hero_decorative",
+    "title", "slug", "teaser", "body", "hero_image",
     "category", "seo_title", "seo_description", "featured", "comments_open",
 ]  # fmt: skip
 TRACKED_FIELDS = [*CONTENT_FIELDS, "status", "published_at"]
@@ -59,23 +64,14 @@ def article_save(
     tags: Iterable[str] | None = None,
     comment: str = "",
 ) -> Article:
-    """Save the article and everything that hangs off a save: hero renditions, removal of a
-    replaced image, the old address (301), the search vector, one revision with a German
+    """Save the article and everything that hangs off a save: the reader's body HTML with its
+    library images, the old address (301), the search vector, one revision with a German
     comment, the review mail and the page cache (after commit). ``authors`` and ``tags``
-    replace the article's when given."""
+    replace the article's when given. Hero renditions belong to the library Image."""
     loaded = getattr(article, "_loaded", {})
     created = article._state.adding
     before = _stored_state(article) if not created else {}
-    if article.hero_image and str(article.hero_image) != str(loaded.get("hero_image") or ""):
-        # Store the upload first so the renditions can be made from the stored file.
-        if not article.hero_image._committed:
-            article.hero_image.save(article.hero_image.name, article.hero_image.file, save=False)
-        article.hero_renditions = make_renditions(
-            article.hero_image.storage, article.hero_image.name
-        )
-    elif not article.hero_image:
-        article.hero_renditions = {}
-    stale_files = _replaced_image_files(article, loaded)
+    article.body_html, body_images = render_body(article.body)
 
     # Managed by hand, so a save that changed nothing (the demo content loaded again) adds no
     # revision.
@@ -85,6 +81,7 @@ def article_save(
             article.save()
         finally:
             SAVING_THROUGH_SERVICE.reset(token)
+        article.body_images.set(body_images)
         if authors is not None:
             article.authors.set(authors)
         if tags is not None:
@@ -106,15 +103,7 @@ def article_save(
     # The editor's background copy is superseded by what was just saved.
     if user is not None and user.is_authenticated:
         ArticleAutosave.objects.filter(article=article, user=user).delete()
-    article._loaded = {
-        "slug": article.slug,
-        "status": article.status,
-        "hero_image": str(article.hero_image),
-        "hero_renditions": article.hero_renditions,
-    }
-    if stale_files:
-        storage = article.hero_image.storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in stale_files])
+    article._loaded = {"slug": article.slug, "status": article.status}
     transaction.on_commit(bump_content_version)
     return article
 
@@ -162,16 +151,6 @@ def revision_comment(before: dict[str, Any], after: dict[str, Any], *, created: 
                 gettext("%(fields)s changed") % {"fields": get_text_list(labels, gettext("and"))}
             )
     return "; ".join(parts) or gettext("Saved without changes")
-
-
-def _replaced_image_files(article: Article, loaded: dict) -> list[str]:
-    """The previous hero image and its renditions, once another image replaced it; they are
-    deleted after the commit (never before: a rollback would leave the article without)."""
-    previous = str(loaded.get("hero_image") or "")
-    if not previous or previous == str(article.hero_image):
-        return []
-    renditions = (loaded.get("hero_renditions") or {}).get("sources", [])
-    return [previous] + [item[ext] for item in renditions for ext in ("webp", "jpg")]
 
 
 def _record_slug_change(article: Article, loaded: dict) -> None:
@@ -224,7 +203,7 @@ def article_restore(*, article: Article, version: Version, user: AbstractBaseUse
     Status and publication date stay as they are: restoring never publishes an article.
     Whoever may not publish may not restore into a live article either (as with editing it).
     Things that no longer fit are kept as they are now: a slug another article took, a
-    deleted category, a hero image whose file is gone; deleted authors are left out.
+    deleted category, a hero image deleted from the library; deleted authors are left out.
     """
     if article.status == Article.Status.PUBLISHED and not user.has_perm("articles.publish_article"):
         raise PermissionDenied(gettext("Only the editorial team may change a published article."))
@@ -238,8 +217,10 @@ def article_restore(*, article: Article, version: Version, user: AbstractBaseUse
         article.category_id = Article.objects.values_list("category_id", flat=True).get(
             pk=article.pk
         )
-    if article.hero_image and not article.hero_image.storage.exists(article.hero_image.name):
-        article.hero_image = article._loaded["hero_image"]
+    if article.hero_image_id and not Image.objects.filter(pk=article.hero_image_id).exists():
+        article.hero_image_id = Article.objects.values_list("hero_image_id", flat=True).get(
+            pk=article.pk
+        )
     authors = list(Author.objects.filter(pk__in=values.get("authors", [])))
     when = format_when(version.revision.date_created)
     return article_save(
@@ -338,6 +319,50 @@ def author_for_user(*, user: AbstractBaseUser) -> Author:
             user=user, name=name, slug=unique_slug(Author, name), kind=Author.Kind.STAFF
         )
     return author
+
+
+@transaction.atomic
+def image_licence_reminder_send(*, today: date | None = None) -> int:
+    """Mail the Redaktion the images whose licence ends within 30 days, once per week.
+
+    Returns how many images the mail listed (0: nothing to report, no one to tell, or this
+    week's mail went out already). The week's row is claimed in the same transaction as the
+    mail is sent, so a retried or doubled task never sends it twice.
+    """
+    today = today or timezone.localdate()
+    images = list(Image.objects.expiring(days=30).with_usage().order_by("licence_until", "title"))
+    recipients = sorted(
+        set(
+            get_user_model()
+            .objects.filter(groups__name="Redaktion", is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+        | set(settings.ARTICLES_IMAGE_LICENCE_EMAILS)
+    )
+    if not images or not recipients:
+        return 0
+    week = today - timedelta(days=today.weekday())
+    _, claimed = ImageLicenceReminder.objects.get_or_create(week=week)
+    if not claimed:
+        return 0
+    body = render_to_string(
+        "articles/mail/licence_reminder.txt",
+        {
+            "images": images,
+            "admin_url": settings.SITE_URL
+            + reverse("admin:articles_image_changelist")
+            + "?lizenz=endet",
+            "site_url": settings.SITE_URL,
+        },
+    )
+    subject = ngettext(
+        "Image licences: %(count)d licence ends within 30 days",
+        "Image licences: %(count)d licences end within 30 days",
+        len(images),
+    ) % {"count": len(images)}
+    automatic_message(subject=subject, body=body, to=recipients).send()
+    return len(images)
 
 
 @transaction.atomic

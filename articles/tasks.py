@@ -12,6 +12,15 @@ def flush_view_counts() -> int:
 
 
 @task()
+def mail_expiring_image_licences() -> int:
+    """The weekly mail to the Redaktion about image licences ending within 30 days."""
+    # Imported here: services imports this module to enqueue its tasks.
+    from articles.services import image_licence_reminder_send
+
+    return image_licence_reminder_send()
+
+
+@task()
 def notify_review_requested(review_request_id: int) -> None:
     # Imported here: services imports this module to enqueue the task.
     from articles.services import review_request_notify

@@ -73,7 +73,7 @@ def render_article_page(
     tags = list(article.tags.all())
     related = (
         Article.objects.published()
-        .select_related("category")
+        .select_related("category", "hero_image")
         .related_to(article, tag_ids=[tag.pk for tag in tags], limit=RELATED_COUNT)
     )
     context = {"article": article, "tags": tags, "related": related, "preview": preview}
@@ -86,7 +86,9 @@ def render_article_page(
 
 
 def _article_page_queryset():
-    return Article.objects.select_related("category").prefetch_related("authors", "tags")
+    return Article.objects.select_related("category", "hero_image").prefetch_related(
+        "authors", "tags", "body_images"
+    )
 
 
 @require_safe
@@ -161,7 +163,9 @@ def search(request: HttpRequest) -> HttpResponse:
             "Your search term is too long. Please use at most %(max)s characters."
         ) % {"max": SEARCH_MAX_LENGTH}
     else:
-        articles = Article.objects.published().select_related("category").search(query)
+        articles = (
+            Article.objects.published().select_related("category", "hero_image").search(query)
+        )
         context["page"] = _page(request, articles)
         context["page_query"] = urlencode({"q": query}) + "&"
         context["max_results"] = settings.ARTICLES_SEARCH_MAX_RESULTS

@@ -147,7 +147,7 @@ def _next_publication(version: int) -> float:
     key = f"karriere:next-publication:{version}"
     upcoming = cache.get(key)
     if upcoming is None or 0 < upcoming <= time.time():
-        next_at = Article.objects.next_scheduled_publication()
+        next_at = Article.objects.next_reader_change()
         upcoming = next_at.timestamp() if next_at else 0
         cache.set(key, upcoming, settings.PAGECACHE_TIMEOUT)
     return upcoming

@@ -30,6 +30,8 @@ ROLES: dict[str, list[str]] = {
         *_crud("articles.category"),
         *_crud("articles.author"),
         *_crud("articles.slugredirect"),
+        *_crud("articles.image"),
+        "articles.delete_used_image",
         *_crud("articles.tag"),
         # A consent text that readers agreed to is evidence: editors add new versions only.
         *_crud("newsletter.consenttext", "add", "view"),
@@ -41,6 +43,9 @@ ROLES: dict[str, list[str]] = {
         # Without change_any_article the article admin shows and saves only their own
         # articles; without publish_article they cannot set "published" or edit a live one.
         *_crud("articles.article", "add", "change", "view"),
+        # Images: upload, describe and use any; delete only those no article uses (the image
+        # admin asks for delete_used_image, which only the Redaktion has).
+        *_crud("articles.image"),
         *_crud("articles.category", "view"),
         # The byline and tag fields search these through the admin's autocomplete.
         *_crud("articles.author", "view"),
@@ -54,6 +59,8 @@ ROLES: dict[str, list[str]] = {
         *_crud("comments.moderatormail", "view"),
         "comments.resend_mail",
         *_crud("articles.article", "view"),
+        # The read-only article form links its hero image.
+        *_crud("articles.image", "view"),
         # Scope, not editing: lets the article admin list every article, not only their own.
         # Editing still needs change_article, which moderators do not have.
         "articles.change_any_article",
@@ -76,6 +83,8 @@ ROLES: dict[str, list[str]] = {
         # Picking articles for an issue (autocomplete) needs to see them all, not change them.
         *_crud("articles.article", "view"),
         "articles.change_any_article",
+        # The read-only article form links its hero image.
+        *_crud("articles.image", "view"),
     ],
 }
 

@@ -8,18 +8,12 @@ counts live in the database, so every gunicorn worker and host sees the same num
 
 from __future__ import annotations
 
-import uuid
-
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from PIL import Image
-
-# The file name of an upload is the format Pillow recognised, never what the uploader sent.
-IMAGE_EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -52,19 +46,3 @@ def lockout_response(
     response = TemplateResponse(request, "karriere/login_locked.html", context, status=429)
     response["Retry-After"] = str(settings.LOGIN_COOLOFF_MINUTES * 60)
     return response.render()
-
-
-def random_upload_name(filename: str, request: HttpRequest) -> str:
-    """Name for a CKEditor upload (``CKEDITOR_FILENAME_GENERATOR``): random, so names say
-    nothing about people or drafts, with the extension of the image format found in the file.
-
-    The web server picks the content type from the extension: an image that is also valid HTML
-    and is called ``bild.html`` would otherwise be served as a page from our own origin. The
-    upload view has already refused everything that is not a JPEG, PNG, GIF or WebP.
-    """
-    upload = request.FILES["upload"]
-    position = upload.tell()
-    with Image.open(upload) as image:
-        extension = IMAGE_EXTENSIONS[image.format]
-    upload.seek(position)
-    return f"{uuid.uuid4().hex}{extension}"

@@ -7,6 +7,7 @@ variables listed in the README.
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -221,8 +222,18 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_ROOT = BASE_DIR / "public"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploads and image renditions go through Django's storage API only, so media can live on
+# S3-compatible object storage: MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage (install
+# django-storages[s3]) with MEDIA_STORAGE_OPTIONS as JSON, e.g. {"bucket_name": "karriere-media",
+# "endpoint_url": "https://s3.example", "custom_domain": "media.karriere.example",
+# "querystring_auth": false}; boto3 reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY itself.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get(
+            "MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(os.environ.get("MEDIA_STORAGE_OPTIONS", "") or "{}"),
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -359,8 +370,6 @@ AXES_DISABLE_ACCESS_LOG = True
 # bodies (README, "Security").
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-# CKEditor uploads get random names with the extension of the image format found in the file.
-CKEDITOR_FILENAME_GENERATOR = "karriere.security.random_upload_name"
 
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload is a one-way commitment per domain; the publisher opts in with
@@ -391,6 +400,12 @@ ARTICLES_IMAGE_MAX_BYTES = env_int("ARTICLES_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 ARTICLES_PREVIEW_MAX_AGE = env_int("ARTICLES_PREVIEW_MAX_AGE", 7 * 24 * 3600)
 # Search shows (and ranks) at most this many of the newest matching articles.
 ARTICLES_SEARCH_MAX_RESULTS = env_int("ARTICLES_SEARCH_MAX_RESULTS", 200)
+# Image library: a "Bildnachweise" list at the end of each article, and what readers see where
+# an image's licence has expired (a static file path, e.g. "img/bild-nicht-verfuegbar.svg";
+# empty: nothing). Expiry warnings go to the Redaktion's addresses plus these (comma-separated).
+ARTICLES_IMAGE_CREDITS_LIST = env_bool("ARTICLES_IMAGE_CREDITS_LIST", True)
+ARTICLES_IMAGE_EXPIRED_PLACEHOLDER = os.environ.get("ARTICLES_IMAGE_EXPIRED_PLACEHOLDER", "")
+ARTICLES_IMAGE_LICENCE_EMAILS = env_list("ARTICLES_IMAGE_LICENCE_EMAILS", [])
 # CKEditor uploads: our own upload view (articles.ckeditor) checks every file with Pillow and
 # refuses non-images and SVG; these settings keep the package's own paths in line with it.
 CKEDITOR_ALLOW_NONIMAGE_FILES = False
@@ -499,6 +514,7 @@ PERIODIC_JOBS = {
     "prune_task_results": ("karriere.tasks.prune_task_results", 24 * 3600),
     "resume_stalled_issues": ("newsletter.tasks.resume_stalled_issues", 300),
     "recover_expired_tasks": ("karriere.tasks.recover_expired_tasks", 60),
+    "mail_expiring_image_licences": ("articles.tasks.mail_expiring_image_licences", 7 * 24 * 3600),
 }
 if VIEW_COUNT_REDIS_URL:
     # Only the Redis store collects counts to move; the database store writes them at once.

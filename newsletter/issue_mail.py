@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import css_inline
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -44,13 +43,15 @@ def _absolute_links(fragment: str) -> str:
 
 
 def _card_image(article: Article) -> str | None:
-    sources = (article.hero_renditions or {}).get("sources") or []
+    """The hero image of the library (never one whose licence ran out), wide enough for a card."""
+    image = article.hero_image
+    if image is None or image.is_expired:
+        return None
+    sources = image.shape("original")
     if sources:
         wide = [s for s in sources if s["width"] >= CARD_IMAGE_WIDTH] or sources[-1:]
-        return _absolute(default_storage.url(wide[0]["jpg"]))
-    if article.hero_image:
-        return _absolute(article.hero_image.url)
-    return None
+        return _absolute(image.file.storage.url(wide[0]["jpg"]))
+    return _absolute(image.file.url)
 
 
 def _plain(fragment: str) -> str:
@@ -78,7 +79,7 @@ def issue_context(issue: NewsletterIssue) -> dict:
             "teaser": article.teaser,
             "url": _absolute(article.get_absolute_url()),
             "image": _card_image(article),
-            "alt": "" if article.hero_decorative else article.hero_alt,
+            "alt": article.hero_image.alt if article.hero_image else "",
             "category": article.category.name,
         }
         for article in issue.ordered_articles()

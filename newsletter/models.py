@@ -320,7 +320,9 @@ class NewsletterIssue(models.Model):
         return self.status == self.Status.DRAFT
 
     def ordered_articles(self) -> list[Article]:
-        items = self.items.select_related("article__category").order_by("position", "pk")
+        items = self.items.select_related("article__category", "article__hero_image").order_by(
+            "position", "pk"
+        )
         return [item.article for item in items]
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from articles.models import Article, Author, Category
+from articles.models import Article, Author, Category, Image
 from articles.services import article_save
 from articles.text import german_slugify
 
@@ -26,6 +26,21 @@ class AuthorFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Autorin {n}")
     slug = factory.LazyAttribute(lambda o: german_slugify(o.name))
     kind = Author.Kind.STAFF
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    """A library image; renditions are made on save, as in the admin."""
+
+    class Meta:
+        model = Image
+
+    # Small, so the renditions made on save cost little; tests of sizes pass their own.
+    file = factory.django.ImageField(width=480, height=270, color="#0b5cad", format="JPEG")
+    title = factory.Sequence(lambda n: f"Bewerbungsgespräch im Büro {n}")
+    alt_text = "Zwei Personen im Gespräch am Schreibtisch"
+    caption = "Gut vorbereitet ins Vorstellungsgespräch"
+    credit = "Foto: Anna Müller / Agentur Süd"
+    licence = Image.Licence.AGENCY
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):

@@ -5,13 +5,13 @@ from urllib.parse import quote
 
 from django import template
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from articles.media import Image, shown_body
 from articles.models import Article
 
 register = template.Library()
@@ -32,8 +32,17 @@ def absolute(path: str) -> str:
     return settings.SITE_URL + path if path.startswith("/") else path
 
 
-def _media(name: str) -> str:
-    return default_storage.url(name)
+def _picture(image: Image | None, shape: str, **options) -> dict | None:
+    """The picture of a library image, the placeholder while its licence has expired
+    (``ARTICLES_IMAGE_EXPIRED_PLACEHOLDER``, empty: nothing), or None."""
+    if image is None:
+        return None
+    if not image.is_expired:
+        return image.picture(shape, **options)
+    placeholder = settings.ARTICLES_IMAGE_EXPIRED_PLACEHOLDER
+    if not placeholder:
+        return None
+    return {**options, "src": static(placeholder), "alt": ""}
 
 
 # The brand icon doubles as the publisher's logo and the share image of pages without one.
@@ -53,8 +62,7 @@ def social_image(article: Article | None = None) -> dict:
     """The picture a shared link shows: the article's largest hero rendition (what Facebook,
     LinkedIn and messengers want: about 1200 px wide, JPEG), else the site's logo."""
     if rendition := article.hero_rendition_for_sharing() if article else None:
-        alt = "" if article.hero_decorative else article.hero_alt
-        return {**rendition, "url": absolute(rendition["url"]), "alt": alt, "large": True}
+        return {**rendition, "url": absolute(rendition["url"]), "large": True}
     return {
         "url": absolute(static(LOGO)),
         "width": LOGO_SIZE,
@@ -65,26 +73,52 @@ def social_image(article: Article | None = None) -> dict:
 
 
 @register.inclusion_tag("articles/_picture.html")
-def hero_picture(article: Article, sizes: str = "100vw", lazy: bool = True, css_class: str = ""):
-    """<picture> with WebP and JPEG srcsets from the stored renditions (no work per request)."""
-    renditions = article.hero_renditions or {}
-    sources = renditions.get("sources") or []
-    context = {
-        "article": article,
-        "alt": "" if article.hero_decorative else article.hero_alt,
-        "sizes": sizes,
-        "lazy": lazy,
-        "css_class": css_class,
-        "width": renditions.get("width"),
-        "height": renditions.get("height"),
+def hero_picture(
+    article: Article, sizes: str = "100vw", lazy: bool = True, css_class: str = "", shape="card"
+):
+    """<picture> of the article's hero image in one shape, with WebP and JPEG srcsets from the
+    stored renditions (no image work per request)."""
+    picture = _picture(article.hero_image, shape, sizes=sizes, lazy=lazy, css_class=css_class)
+    return {"picture": picture}
+
+
+@register.inclusion_tag("articles/_figure.html")
+def hero_figure(article: Article, sizes: str, css_class: str = ""):
+    """The article page's hero as a <figure> with caption and credit (16:9, above the fold)."""
+    image = article.hero_image
+    picture = _picture(image, "hero", sizes=sizes, lazy=False, css_class=css_class)
+    return {
+        "image": image,
+        "picture": picture,
+        "expired": image is not None and image.is_expired,
+        "figure_class": "hero",
     }
-    if sources:
-        context["webp_srcset"] = ", ".join(f"{_media(s['webp'])} {s['width']}w" for s in sources)
-        context["jpeg_srcset"] = ", ".join(f"{_media(s['jpg'])} {s['width']}w" for s in sources)
-        context["src"] = _media(sources[-1]["jpg"])
-    elif article.hero_image:
-        context["src"] = article.hero_image.url
-    return context
+
+
+@register.simple_tag
+def article_body(article: Article) -> SafeString:
+    """The body as rendered on save, without the figures of images whose licence expired.
+    Sanitised with nh3 on save (articles.text.sanitize_body), so it is safe to render."""
+    if not article.body_html:
+        return SafeString(article.body)
+    return SafeString(shown_body(article.body_html, list(article.body_images.all())))
+
+
+@register.simple_tag
+def articles_with_expired_images(limit: int = 20) -> list[Article]:
+    """For the admin dashboard: articles whose hero or body shows an image readers no longer
+    see because its licence ran out."""
+    return list(Article.objects.with_expired_images().only("pk", "title")[:limit])
+
+
+@register.inclusion_tag("articles/_image_credits.html")
+def image_credits(article: Article):
+    """The "Bildnachweise" list (``ARTICLES_IMAGE_CREDITS_LIST``): every image readers see."""
+    if not settings.ARTICLES_IMAGE_CREDITS_LIST:
+        return {"images": []}
+    images = [article.hero_image, *article.body_images.all()]
+    shown = {image.pk: image for image in images if image and not image.is_expired}
+    return {"images": [image for image in shown.values() if image.credit_line]}
 
 
 @register.inclusion_tag("articles/_share_links.html")
@@ -151,6 +185,25 @@ def site_jsonld() -> SafeString:
     )
 
 
+def image_object(image: Image) -> dict:
+    """schema.org ImageObject with the rights metadata Google reads (creditText,
+    copyrightNotice, license, acquireLicensePage)."""
+    items = image.shape("hero")
+    data = {
+        "@type": "ImageObject",
+        "url": absolute(image.largest_url("hero")),
+        "contentUrl": absolute(image.largest_url("hero")),
+        "width": items[-1]["width"] if items else image.width,
+        "height": items[-1]["height"] if items else image.height,
+        "caption": image.caption or None,
+        "creditText": image.credit or None,
+        "copyrightNotice": image.credit or None,
+        "license": image.licence_url or image.source_url or None,
+        "acquireLicensePage": image.source_url or None,
+    }
+    return {key: value for key, value in data.items() if value is not None}
+
+
 @register.simple_tag
 def article_jsonld(article: Article) -> SafeString:
     """schema.org Article and the article's breadcrumb trail."""
@@ -173,8 +226,9 @@ def article_jsonld(article: Article) -> SafeString:
         ],
         "publisher": _publisher(),
     }
-    if article.hero_image:
-        data["image"] = absolute(article.hero_image.url)
+    image = article.hero_image
+    if image and not image.is_expired:
+        data["image"] = image_object(image)
     trail = [
         (_("Home"), settings.SITE_URL + "/"),
         (article.category.name, absolute(article.category.get_absolute_url())),

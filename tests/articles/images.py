@@ -21,22 +21,25 @@ def upload(name: str, content: bytes, content_type: str = "image/jpeg") -> Simpl
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-def sideways_phone_photo_bytes() -> bytes:
-    """A JPEG stored 1600×900 with red on top and blue below, and EXIF orientation 6 ("turn
-    90° clockwise to view"), as phones write them: upright it is 900×1600, red on the right."""
-    image = Image.new("RGB", (1600, 900), (0, 0, 255))
-    image.paste((255, 0, 0), (0, 0, 1600, 450))
+def phone_jpeg(width: int = 800, height: int = 600) -> bytes:
+    """A JPEG as phones write it: stored landscape with EXIF orientation 6 (turn 90° clockwise
+    to show it), a camera model and the GPS position of Berlin's Hauptbahnhof."""
+    image = Image.new("RGB", (width, height), (30, 90, 160))
     exif = Image.Exif()
     exif[0x0112] = 6  # Orientation
+    exif[0x0110] = "Pixel 9"  # Model
+    exif.get_ifd(0x8825).update(
+        {1: "N", 2: (52.0, 31.0, 30.0), 3: "E", 4: (13.0, 22.0, 8.0)}  # GPS latitude, longitude
+    )
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", exif=exif.tobytes())
     return buffer.getvalue()
 
 
-def transparent_logo_png_bytes() -> bytes:
-    """A 1000×500 PNG, transparent but for a red square in the middle."""
-    image = Image.new("RGBA", (1000, 500), (0, 0, 0, 0))
-    image.paste((200, 0, 0, 255), (400, 150, 600, 350))
+def transparent_png(width: int = 600, height: int = 400) -> bytes:
+    """A logo-like PNG: transparent, with an opaque dark square in the middle."""
+    image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    image.paste((20, 20, 20, 255), (width // 3, height // 3, 2 * width // 3, 2 * height // 3))
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()

@@ -5,9 +5,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.utils import timezone
-from PIL import Image
 
 from articles.images import validate_image_upload
 from articles.models import Article, SlugRedirect
@@ -18,8 +16,6 @@ from tests.articles.images import (
     HTML,
     SVG,
     jpeg_bytes,
-    sideways_phone_photo_bytes,
-    transparent_logo_png_bytes,
     upload,
 )
 from tests.factories import ArticleFactory, CategoryFactory
@@ -130,72 +126,6 @@ def test_changing_a_draft_slug_records_nothing():
     assert not SlugRedirect.objects.exists()
 
 
-def test_hero_image_gets_webp_and_jpeg_renditions_once_on_save():
-    article = ArticleFactory()
-    article.hero_image.save("bild.jpg", ContentFile(jpeg_bytes(1600, 900)), save=False)
-    article_save(article=article)
-    renditions = article.hero_renditions
-    assert (renditions["width"], renditions["height"]) == (1600, 900)
-    assert [item["width"] for item in renditions["sources"]] == [400, 800, 1200]
-    storage = article.hero_image.storage
-    assert all(storage.exists(item["webp"]) and storage.exists(item["jpg"])
-               for item in renditions["sources"])  # fmt: skip
-    article = Article.objects.get(pk=article.pk)
-    article.title = "Neu"
-    article_save(article=article)
-    assert article.hero_renditions == renditions
-
-
-def test_small_hero_image_is_not_upscaled():
-    article = ArticleFactory()
-    article.hero_image.save("klein.jpg", ContentFile(jpeg_bytes(600, 400)), save=False)
-    article_save(article=article)
-    assert [item["width"] for item in article.hero_renditions["sources"]] == [400, 600]
-
-
-def _rendition(article: Article, width: int, ext: str = "jpg") -> Image.Image:
-    item = next(i for i in article.hero_renditions["sources"] if i["width"] == width)
-    with article.hero_image.storage.open(item[ext]) as file, Image.open(file) as image:
-        return image.convert("RGB")
-
-
-def _is_near(pixel: tuple, colour: tuple) -> bool:
-    return all(abs(a - b) < 40 for a, b in zip(pixel, colour, strict=True))
-
-
-def test_phone_photo_with_exif_rotation_comes_out_upright():
-    article = ArticleFactory(title="Bewerbungsfoto fürs Vorstellungsgespräch")
-    article.hero_image.save("handyfoto.jpg", ContentFile(sideways_phone_photo_bytes()), save=False)
-    article_save(article=article)
-    assert (article.hero_renditions["width"], article.hero_renditions["height"]) == (900, 1600)
-    for ext in ("jpg", "webp"):
-        image = _rendition(article, 400, ext)
-        assert image.size == (400, 711)
-        # Stored top (red) is on the right once turned clockwise, stored bottom on the left.
-        assert _is_near(image.getpixel((350, 355)), (255, 0, 0))
-        assert _is_near(image.getpixel((50, 355)), (0, 0, 255))
-
-
-def test_transparent_png_is_laid_on_white_not_black():
-    article = ArticleFactory(title="Logo der Weiterbildungsbörse")
-    article.hero_image.save("logo.png", ContentFile(transparent_logo_png_bytes()), save=False)
-    article_save(article=article)
-    for ext in ("jpg", "webp"):
-        image = _rendition(article, 800, ext)
-        assert image.size == (800, 400)
-        assert _is_near(image.getpixel((10, 10)), (255, 255, 255))
-        assert _is_near(image.getpixel((400, 200)), (200, 0, 0))
-
-
-def test_hero_image_needs_alt_text_unless_decorative():
-    article = ArticleFactory.build(category=CategoryFactory(), hero_image="a.jpg", hero_alt="")
-    with pytest.raises(ValidationError) as error:
-        article.clean()
-    assert "hero_alt" in error.value.message_dict
-    article.hero_decorative = True
-    article.clean()
-
-
 @pytest.mark.parametrize(
     ("name", "content"), [("bild.svg", SVG), ("bild.jpg", HTML), ("bild.jpg", b"")]
 )
@@ -237,40 +167,3 @@ def test_preview_token_finds_the_article_until_it_expires(settings):
         timezone.now() + timedelta(seconds=settings.ARTICLES_PREVIEW_MAX_AGE + 5)
     ):
         assert Article.from_preview_token(token) is None
-
-
-def test_uploaded_images_get_random_names_with_an_image_extension():
-    article = ArticleFactory()
-    article.hero_image.save("bewerbung-max-mustermann.html", ContentFile(jpeg_bytes()), save=False)
-    article_save(article=article)
-    name = article.hero_image.name
-    assert name.startswith(f"articles/{timezone.now():%Y/%m}/")
-    assert name.endswith(".jpg")
-    assert "mustermann" not in name and ".html" not in name
-    other = ArticleFactory()
-    other.hero_image.save("bild.png", ContentFile(jpeg_bytes()), save=False)
-    article_save(article=other)
-    assert other.hero_image.name.endswith(".png") and other.hero_image.name != name
-
-
-def test_replacing_the_hero_image_deletes_the_old_file_and_its_renditions(
-    django_capture_on_commit_callbacks,
-):
-    article = ArticleFactory()
-    with django_capture_on_commit_callbacks(execute=True):
-        article.hero_image.save("alt.jpg", ContentFile(jpeg_bytes(1600, 900)), save=False)
-        article_save(article=article)
-    storage = article.hero_image.storage
-    old_files = [article.hero_image.name] + [
-        item[ext] for item in article.hero_renditions["sources"] for ext in ("webp", "jpg")
-    ]
-    assert all(storage.exists(name) for name in old_files)
-
-    article = Article.objects.get(pk=article.pk)
-    with django_capture_on_commit_callbacks(execute=True):
-        article.hero_image.save("neu.jpg", ContentFile(jpeg_bytes(1600, 900)), save=False)
-        article_save(article=article)
-
-    assert not any(storage.exists(name) for name in old_files)
-    assert storage.exists(article.hero_image.name)
-    assert all(storage.exists(item["webp"]) for item in article.hero_renditions["sources"])

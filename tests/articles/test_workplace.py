@@ -25,7 +25,13 @@ from articles.services import (
     article_untrash,
     article_versions,
 )
-from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, CommentFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CategoryFactory,
+    CommentFactory,
+    ImageFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +60,6 @@ def change_form_data(client: Client, article: Article, **changes) -> dict:
     data = {}
     for name, field in form.fields.items():
         value = form.initial.get(name, field.initial)
-        if name == "hero_image":
-            continue
         if name == "tags":
             value = ", ".join(sorted(t.name for t in value or []))
         elif name == "authors":
@@ -97,7 +101,6 @@ def test_every_write_path_records_a_revision(admin_client):
             "slug": "",
             "teaser": "Was sich lohnt.",
             "body": "<p>Text</p>",
-            "hero_alt": "",
             "category": category.pk,
             "authors": [author.pk],
             "tags": "Weiterbildung",
@@ -123,7 +126,8 @@ def test_demo_content_saves_through_the_service(settings):
     assert articles.exists()
     for article in articles:
         assert article_versions(article).exists(), article.title
-        assert article.hero_renditions["sources"]  # made by the service
+        # A library image with its credit, its renditions made when the image was saved.
+        assert article.hero_image.credit and article.hero_image.shape("hero"), article.title
 
 
 def test_revision_comments_name_the_changed_fields_in_german():
@@ -189,6 +193,37 @@ def test_restore_makes_an_old_version_current_and_says_so(admin_client):
     assert article_versions(article).first().revision.comment == (
         "Fassung vom 1. Dezember 2026, 14:32 wiederhergestellt"
     )
+
+
+def test_versions_keep_the_library_hero_image_compare_shows_it_and_restore_brings_it_back(
+    admin_client, admin_user
+):
+    bewerbung = ImageFactory(title="Bewerbungsgespräch in München")
+    gehalt = ImageFactory(title="Gehaltserhöhung im Büro")
+    article = ArticleFactory(title="Weiterbildungsmöglichkeiten", hero_image=bewerbung)
+    article.hero_image = gehalt
+    article_save(article=article)
+    assert article_versions(article).first().revision.comment == "Titelbild geändert"
+    new, old = article_versions(article)[:2]
+
+    html = admin_client.get(f"{ADMIN}{article.pk}/versions/compare/?a={old.pk}&b={new.pk}")
+    html = html.content.decode()
+    assert f'<img src="{bewerbung.thumbnail_url}"' in html
+    assert f'<img src="{gehalt.thumbnail_url}"' in html
+    assert "Bewerbungsgespräch in München" in html and "Gehaltserhöhung im Büro" in html
+
+    admin_client.post(f"{ADMIN}{article.pk}/versions/{old.pk}/restore/")
+    article.refresh_from_db()
+    assert article.hero_image == bewerbung
+    # An image deleted from the library since then leaves the current hero as it is.
+    bewerbung.delete()
+    article.refresh_from_db()
+    assert article.hero_image is None
+    article.hero_image = gehalt
+    article_save(article=article)
+    article_restore(article=article, version=old, user=admin_user)
+    article.refresh_from_db()
+    assert article.hero_image == gehalt
 
 
 def test_restoring_a_published_version_never_publishes_for_an_autor():

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
-from tests.factories import AuthorFactory, CategoryFactory
+from tests.factories import AuthorFactory, CategoryFactory, ImageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TITLE = "Gehälter verhandeln: Fünf Tipps für Berufseinsteiger"
 SLUG = "gehaelter-verhandeln-fuenf-tipps-fuer-berufseinsteiger"
-
-
-def png(width: int = 1200, height: int = 630) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), (30, 90, 160)).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def pick_in_select2(page, label: str, search: str, option: str) -> None:
@@ -39,6 +30,12 @@ def test_editor_writes_previews_and_publishes_an_article(
 ):
     CategoryFactory(name="Gehalt & Verhandlung", slug="gehalt-und-verhandlung")
     AuthorFactory(name="Jana Schröder")
+    ImageFactory(
+        title="Verhandlung am Besprechungstisch",
+        alt_text="Zwei Personen am Besprechungstisch",
+        file__width=1200,
+        file__height=630,
+    )
     editor = role_user("redakteurin", "Redaktion")
     page = new_context().new_page()
     admin_login(page, editor)
@@ -60,10 +57,14 @@ def test_editor_writes_previews_and_publishes_an_article(
     body.type("Recherchiere Gehaltsspannen, bevor du eine Zahl nennst.")
     expect(body.get_by_role("heading", name="Die eigene Marktlage kennen", level=2)).to_be_visible()
 
-    page.get_by_label("Titelbild:", exact=True).set_input_files(
-        {"name": "verhandlung.png", "mimeType": "image/png", "buffer": png()}
-    )
-    page.get_by_label("Alternativtext:").fill("Zwei Personen am Besprechungstisch")
+    # The hero comes from the image library: suggestions show a thumbnail and the credit.
+    row = page.locator(".form-row").filter(has=page.get_by_text("Titelbild:", exact=True))
+    row.get_by_role("combobox").first.click()
+    page.get_by_role("searchbox").last.fill("Verhandlung")
+    option = page.get_by_role("option", name="Verhandlung am Besprechungstisch")
+    expect(option.locator("img")).to_be_visible()
+    expect(option).to_contain_text("Foto: Anna Müller / Agentur Süd")
+    option.click()
     pick_in_select2(page, "Kategorie:", "Gehalt", "Gehalt & Verhandlung")
     pick_in_select2(page, "Autoren:", "Schr", "Jana Schröder")
     page.get_by_label("Schlagwörter:").fill("Gehalt, Berufseinstieg")

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotFound
 from django.template import engines
 from django.test import Client
@@ -23,7 +24,7 @@ from karriere.pagecache import (
     cache_page_for_readers,
     page_number,
 )
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, ImageFactory
 
 pytestmark = pytest.mark.django_db
 # The decorator's own tests run against the small views below; the last tests use the site's.
@@ -390,3 +391,29 @@ def test_renaming_a_tag_in_the_admin_updates_its_cached_page(client, admin_user,
     assert response.status_code == 302
 
     assert "Gehaltsverhandlung" in reader.get("/thema/gehalt/").content.decode()
+
+
+def test_an_expired_image_licence_leaves_the_cached_page_when_the_licence_ends(
+    client, settings, clock
+):
+    # The in-process cache follows the test's clock; Redis would expire entries in real time.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.PAGECACHE_TIMEOUT = 24 * 3600  # longer than the licence has left
+    # The in-process cache keeps its entries across tests of this process; start empty (the
+    # test's saves never commit, so the content version does not move on its own).
+    cache.clear()
+    # The clock stands at 2 March 2026, 10:00 in Germany: the licence ends at midnight, 14 h on.
+    image = ImageFactory(licence_until=timezone.localdate())
+    article = ArticleFactory(
+        hero_image=image, body=f'<p>Text</p><p><img src="{image.file.url}" alt=""></p>'
+    )
+    url = article.get_absolute_url()
+
+    assert client.get(url).content.decode().count("<figure") == 2
+    clock.shift(14 * 3600 - 1)  # 23:59:59 on the licence's last day
+    page = client.get(url).content.decode()
+    assert page.count("<figure") == 2
+    clock.shift(2)  # 00:00:01 the next day
+    page = client.get(url).content.decode()
+    assert "<figure" not in page and "/media/images/" not in page
+    assert page.rstrip().endswith("</html>")

@@ -14,7 +14,14 @@ from django.contrib.sites.models import Site
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles.models import Article, ArticleAutosave, ArticleEditPresence, SlugRedirect, Tag
+from articles.models import (
+    Article,
+    ArticleAutosave,
+    ArticleEditPresence,
+    Image,
+    SlugRedirect,
+    Tag,
+)
 from articles.services import article_save, article_trash, article_versions
 from comments.models import Comment, ModerationWord, ModeratorMail
 from karriere.roles import ROLES
@@ -29,7 +36,7 @@ from newsletter.models import (
     WelcomeMail,
 )
 from tests.articles.images import HTML, jpeg_bytes, upload
-from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory
+from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, ImageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +49,7 @@ MODEL_MATRIX = {
     "articles.category":                     ("LAVCD", "LV",   "",       "",        "LAVCD"),
     "articles.author":                       ("LAVCD", "LV",   "",       "",        "LAVCD"),
     "articles.slugredirect":                 ("LAVCD", "",     "",       "",        "LAVCD"),
+    "articles.image":                        ("LAVCD", "LAVCD", "LV",    "LV",      "LAVCD"),
     "articles.tag":                          ("LAVCD", "LV",   "",       "",        "LAVCD"),
     "comments.comment":                      ("",      "",     "LVCD",   "",        "LVCD"),
     "comments.moderationword":               ("",      "",     "LAVCD",  "",        "LAVCD"),
@@ -68,6 +76,7 @@ ACTION_MATRIX = {
     ("articles.article", "unpublish"):        {"Redaktion", "superuser"},
     ("articles.article", "move_to_trash"):    {"Redaktion", "superuser"},
     ("articles.article", "revoke_preview_links"): {"Redaktion", "Autor", "superuser"},
+    ("articles.image", "delete_selected"):    {"Redaktion", "Autor", "superuser"},
     ("comments.comment", "approve"):          {"Moderation", "superuser"},
     ("comments.comment", "mark_spam"):        {"Moderation", "superuser"},
     ("comments.comment", "trash"):            {"Moderation", "superuser"},
@@ -124,6 +133,7 @@ def objects(users):
         "articles.slugredirect": SlugRedirect.objects.create(
             old_slug="alter-slug", article=other_draft
         ),
+        "articles.image": ImageFactory(title="Unbenutztes Bild"),
         "articles.tag": Tag.objects.create(name="Gehalt"),
         "comments.comment": comment,
         "comments.moderatormail": ModeratorMail.objects.create(comment=comment, state="failed"),
@@ -265,7 +275,6 @@ def test_autor_cannot_publish_through_the_change_form(client, users, objects):
             "slug": draft.slug,
             "teaser": draft.teaser,
             "body": draft.body,
-            "hero_alt": "",
             "category": draft.category_id,
             "tags": "",
             "status": Article.Status.PUBLISHED,
@@ -304,6 +313,65 @@ def test_only_the_newsletter_role_exports_subscribers(client, users, objects):
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
+
+
+def test_autor_uploads_and_uses_images_but_only_the_redaktion_deletes_one_in_use(
+    client, users, objects
+):
+    as_role(client, users, "Autor")
+    response = client.post(
+        admin_url("articles.image", "add"),
+        {
+            "file": upload("gespräch.jpg", jpeg_bytes()),
+            "title": "Gehaltsgespräch",
+            "alt_text": "Zwei Personen am Tisch",
+            "credit": "Foto: Jörg Weiß / Agentur Süd",
+            "licence": "agency",
+            "focal_x": "50",
+            "focal_y": "50",
+        },
+    )
+    assert response.status_code == 302
+    image = Image.objects.get(title="Gehaltsgespräch")
+    own = objects["own_draft"]
+    response = client.post(
+        admin_url("articles.article", "change", own),
+        {
+            "title": own.title,
+            "slug": own.slug,
+            "teaser": own.teaser,
+            "body": f'<p><img src="{image.file.url}" alt=""></p>',
+            "hero_image": image.pk,
+            "category": own.category_id,
+            "tags": "",
+            "status": Article.Status.DRAFT,
+            "published_at_0": "",
+            "published_at_1": "",
+            "seo_title": "",
+            "seo_description": "",
+        },
+    )
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.hero_image == image and list(own.body_images.all()) == [image]
+
+    # In use: the Autor may neither open the delete page nor delete it in bulk.
+    assert client.get(admin_url("articles.image", "delete", image)).status_code == 403
+    response = client.post(
+        admin_url("articles.image", "changelist"),
+        {"action": "delete_selected", "_selected_action": [image.pk], "post": "yes"},
+    )
+    assert response.status_code == 403
+    assert Image.objects.filter(pk=image.pk).exists()
+    unused = objects["articles.image"]
+    response = client.post(admin_url("articles.image", "delete", unused), {"post": "yes"})
+    assert response.status_code == 302 and not Image.objects.filter(pk=unused.pk).exists()
+
+    as_role(client, users, "Redaktion")
+    response = client.post(admin_url("articles.image", "delete", image), {"post": "yes"})
+    assert response.status_code == 302 and not Image.objects.filter(pk=image.pk).exists()
+    own.refresh_from_db()
+    assert own.hero_image is None
 
 
 def test_autor_cannot_merge_tags_even_by_calling_the_page(client, users, objects):

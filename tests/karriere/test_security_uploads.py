@@ -10,7 +10,7 @@ from tests.articles.images import HTML, jpeg_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
-RANDOM_NAME = re.compile(r"/media/uploads/.+/[0-9a-f]{32}\.jpg$")
+RANDOM_NAME = re.compile(r"/media/images/.+/[0-9a-f]{32}\.jpg$")
 
 
 def test_form_data_above_the_limit_is_refused_with_400_not_a_crash(client, settings):
@@ -31,7 +31,7 @@ def test_editor_upload_is_stored_under_a_random_name_with_the_real_image_extensi
     assert RANDOM_NAME.search(url), url
     stored = [p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()]
     assert url.rsplit("/", 1)[1] in [p.name for p in stored]
-    assert {p.suffix for p in stored} == {".jpg"}  # the thumbnail too
+    assert {p.suffix for p in stored} == {".jpg", ".webp"}  # the renditions too
 
 
 def test_html_file_named_jpg_is_refused_and_not_stored(admin_client, settings):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from articles.models import Article, Author, Category
+from articles.models import Image as LibraryImage
 from articles.services import article_save
 from articles.text import GERMAN_TRANSLITERATION, german_slugify
 
@@ -409,7 +410,6 @@ class Command(BaseCommand):
                 "category": categories[category],
                 "status": Article.Status.PUBLISHED,
                 "featured": index == 0,
-                "hero_alt": f"Titelbild: {title}",
             }
             # The date is set once, so a second run does not move articles around.
             if title in SCHEDULED:
@@ -422,9 +422,15 @@ class Command(BaseCommand):
             for name, value in fields.items():
                 setattr(article, name, value)
             if not article.hero_image:
-                article.hero_image.save(
-                    f"{slug}.jpg", ContentFile(demo_image(title, index)), save=False
+                image = LibraryImage(
+                    title=title,
+                    alt_text=f"Titelbild: {title}",
+                    caption=teaser[:300] if index == 0 else "",
+                    credit="Grafik: Karriere-Redaktion",
+                    licence=LibraryImage.Licence.OWN,
                 )
+                image.file.save(f"{slug}.jpg", ContentFile(demo_image(title, index)), save=True)
+                article.hero_image = image
             article_save(article=article, authors=[authors[name] for name in names], tags=tags)
         self.stdout.write(
             self.style.SUCCESS(

@@ -25,6 +25,6 @@ def refresh_vectors(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0007_article_workplace")]
+    dependencies = [("articles", "0010_remove_old_hero_fields")]
 
     operations = [migrations.RunPython(refresh_vectors, migrations.RunPython.noop)]
