@@ -1,13 +1,11 @@
 from __future__ import annotations
 
+import factory
 import pytest
-from django.core.files.base import ContentFile
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from articles.services import article_save
-from tests.articles.images import jpeg_bytes
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, ImageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,11 +23,12 @@ def test_home_page_renders_in_german_and_is_accessible(page, assert_accessible, 
 def test_reader_can_share_from_the_top_of_a_long_article(page, assert_accessible, screenshot):
     article = ArticleFactory(
         title="Gehaltserhöhung: So verhandelst du größer",
-        hero_alt="Zwei Menschen am Besprechungstisch",
+        hero_image=ImageFactory(
+            file=factory.django.ImageField(width=1600, height=900, format="JPEG"),
+            alt_text="Zwei Menschen am Besprechungstisch",
+        ),
         body="<p>Wer seine Weiterbildungsmöglichkeiten kennt, verhandelt besser.</p>" * 40,
     )
-    article.hero_image.save("gespraech.jpg", ContentFile(jpeg_bytes(1600, 900)), save=False)
-    article_save(article=article)
     icon_requests = []
     page.on("response", lambda r: icon_requests.append(r.status) if "favicon" in r.url else None)
 
