@@ -2,6 +2,8 @@
 
     python -m bench.newsletter            # 10,000 subscribers, 1 and 2 workers
     BENCH_SUBSCRIBERS=10000,100000 python -m bench.newsletter
+    BENCH_DATABASE=karriere_x_bench BENCH_REDIS_URL=redis://127.0.0.1:6379/8 \
+        BENCH_SMTP_PORT=8825 python -m bench.newsletter   # beside other checkouts
 
 For each list size and worker count: a fresh issue is sent by real ``db_worker`` processes
 (PostgreSQL, the task database queue) to an aiosmtpd server that accepts and discards every
@@ -33,7 +35,10 @@ from bench.run import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-DATABASE = "karriere_bench_newsletter"
+# Several checkouts share one machine: each picks its own database, Redis db and SMTP port.
+DATABASE = os.environ.get("BENCH_DATABASE", "karriere_bench_newsletter")
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", REDIS_URL)
+SMTP_PORT = int(os.environ.get("BENCH_SMTP_PORT", "0"))
 BATCH_SIZE = 500
 SECTION = "## Newsletter sending"
 
@@ -47,7 +52,7 @@ def worker_env(smtp_port: int) -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_LOG_LEVEL": "WARNING",
         "DATABASE_URL": f"{PG}/{DATABASE}",
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": BENCH_REDIS_URL,
         "CACHE_KEY_PREFIX": f"bench-{DATABASE}",
         "SITE_URL": "https://karriere.example",
         "EMAIL_HOST": "127.0.0.1",
@@ -280,7 +285,7 @@ def main() -> None:
     from aiosmtpd.controller import Controller
 
     sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller = Controller(sink, hostname="127.0.0.1", port=SMTP_PORT or free_port())
     controller.start()
     load_start = load_average()
     rows, queries = [], {}
