@@ -93,6 +93,7 @@ def seed(subscribers: int) -> None:
     from django.db import connection
 
     from articles.models import Article, Author, Category
+    from articles.services import article_save
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -111,14 +112,16 @@ def seed(subscribers: int) -> None:
         category = Category.objects.create(name="Gehalt & Verhandlung", slug="gehalt")
         author = Author.objects.create(name="Jürgen Groß", slug="juergen-gross")
         for n in range(5):
-            article = Article.objects.create(
-                title=f"Gehaltserhöhung verhandeln, Teil {n + 1}",
-                teaser="Wie du Weiterbildungsmöglichkeiten und Gehalt zusammen ansprichst.",
-                body="<p>Text</p>",
-                category=category,
-                status=Article.Status.PUBLISHED,
+            article_save(
+                article=Article(
+                    title=f"Gehaltserhöhung verhandeln, Teil {n + 1}",
+                    teaser="Wie du Weiterbildungsmöglichkeiten und Gehalt zusammen ansprichst.",
+                    body="<p>Text</p>",
+                    category=category,
+                    status=Article.Status.PUBLISHED,
+                ),
+                authors=[author],
             )
-            article.authors.set([author])
 
 
 def new_issue(subject: str):
