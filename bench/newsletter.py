@@ -109,8 +109,9 @@ def seed(subscribers: int) -> None:
             [subscribers],
         )
     if not Article.objects.published().exists():
-        category = Category.objects.create(name="Gehalt & Verhandlung", slug="gehalt")
-        author = Author.objects.create(name="Jürgen Groß", slug="juergen-gross")
+        # get_or_create: a run that stopped half-way may have left them behind.
+        category, _ = Category.objects.get_or_create(name="Gehalt & Verhandlung", slug="gehalt")
+        author, _ = Author.objects.get_or_create(name="Jürgen Groß", slug="juergen-gross")
         for n in range(5):
             article_save(
                 article=Article(
