@@ -126,7 +126,7 @@ def seed(subscribers: int) -> None:
 
 
 def new_issue(subject: str):
-    from newsletter import sending
+    from newsletter import services
     from newsletter.models import NewsletterIssue
 
     issue = NewsletterIssue.objects.create(
@@ -134,7 +134,7 @@ def new_issue(subject: str):
         preheader="Drei Tipps für dein nächstes Jahresgespräch",
         intro="<p>Liebe Leserin, lieber Leser, diesmal geht’s ums Geld.</p>",
     )
-    sending.issue_fill_newest(issue=issue, count=5)
+    services.issue_fill_newest(issue=issue, count=5)
     return issue
 
 
@@ -153,7 +153,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 def send_once(subscribers: int, workers: int, smtp_port: int, sink: Sink) -> dict:
-    from newsletter import sending
+    from newsletter import services
     from newsletter.models import NewsletterIssue
 
     issue = new_issue(f"Bench {subscribers} × {workers}")
@@ -173,7 +173,7 @@ def send_once(subscribers: int, workers: int, smtp_port: int, sink: Sink) -> dic
         sink.count, sink.first, sink.last = 0, None, None
     cpu_before = sum(cpu_seconds(p.pid) for p in processes)
     started = time.monotonic()
-    sending.issue_send(issue=issue, actor="bench")
+    services.issue_send(issue=issue, actor="bench")
     try:
         while True:
             time.sleep(0.25)
@@ -209,18 +209,18 @@ def queries_per_batch() -> tuple[int, int, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext, override_settings
 
-    from newsletter import sending
+    from newsletter import services, tasks
 
     issue = new_issue("Bench queries")
-    sending.issue_send(issue=issue, actor="bench")
+    services.issue_send(issue=issue, actor="bench")
     with CaptureQueriesContext(connection) as prepare:
-        batches = sending.issue_prepare(issue_id=issue.pk)
+        batches = tasks.prepare_issue.call(issue.pk)
     with (
         override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
         CaptureQueriesContext(connection) as batch,
     ):
-        sending.issue_batch_send(issue_id=issue.pk, batch=0)
-    sending.issue_cancel(issue=issue)
+        tasks.send_issue_batch.call(issue.pk, 0)
+    services.issue_cancel(issue=issue)
     with connection.cursor() as cursor:  # its other batches' tasks are not part of the run
         cursor.execute("TRUNCATE django_tasks_database_dbtaskresult")
     return len(prepare), batches, len(batch)

@@ -19,9 +19,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from newsletter import issue_mail, sending
-from newsletter.admin import ReadOnlyAdminMixin
-from newsletter.models import Delivery, IssueArticle, NewsletterIssue, WelcomeMail
+from karriere.admin_mixins import ReadOnlyAdminMixin
+from newsletter import issue_mail, services
+from newsletter.models import Delivery, IssueArticle, NewsletterIssue, Subscriber, WelcomeMail
 
 SEND_PERMISSION = "newsletter.send_newsletterissue"
 
@@ -187,8 +187,8 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         except ValueError:
             count = settings.NEWSLETTER_NEWEST_ARTICLES
         try:
-            added = sending.issue_fill_newest(issue=issue, count=count)
-        except sending.IssueStateError:
+            added = services.issue_fill_newest(issue=issue, count=count)
+        except services.IssueStateError:
             self.message_user(request, _("Only a draft can be changed."), messages.ERROR)
             return redirect("admin:newsletter_newsletterissue_change", pk)
         if added:
@@ -227,7 +227,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         form = TestSendForm(request.POST if request.method == "POST" else None, initial=initial)
         if form.is_valid():
             addresses = form.cleaned_data["addresses"]
-            sending.issue_test_send(issue=issue, addresses=addresses)
+            services.issue_test_send(issue=issue, addresses=addresses)
             self.message_user(
                 request,
                 _("The test mail goes out to %(addresses)s in a moment.")
@@ -244,12 +244,12 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
             self.message_user(request, _("This issue has already been sent."), messages.ERROR)
             return redirect("admin:newsletter_newsletterissue_change", pk)
         form = SendForm(request.POST if request.method == "POST" else None)
-        count = sending.recipients()
+        count = Subscriber.objects.confirmed().count()
         if request.POST.get("confirm") == "yes" and form.is_valid():
             when = form.cleaned_data["scheduled_for"]
             try:
-                sending.issue_send(issue=issue, actor=request.user.get_username(), when=when)
-            except sending.IssueStateError:
+                services.issue_send(issue=issue, actor=request.user.get_username(), when=when)
+            except services.IssueStateError:
                 self.message_user(request, _("This issue has already been sent."), messages.ERROR)
                 return redirect("admin:newsletter_newsletterissue_change", pk)
             if when:
@@ -274,8 +274,8 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         issue = self._issue(request, pk, needs="send")
         if request.method == "POST" and request.POST.get("confirm") == "yes":
             try:
-                stopped = sending.issue_cancel(issue=issue)
-            except sending.IssueStateError:
+                stopped = services.issue_cancel(issue=issue)
+            except services.IssueStateError:
                 self.message_user(request, _("This issue is not being sent."), messages.ERROR)
             else:
                 self.message_user(

@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from newsletter import sending
+from newsletter import sending, services, tasks
 from newsletter.models import Delivery, NewsletterIssue
 from tests.conftest import Inbox
 from tests.newsletter.issue_helpers import confirmed, make_issue
@@ -84,7 +84,7 @@ def test_worker_killed_mid_issue_resumes_without_sending_anyone_twice(holding_in
     addresses = [f"leser{n:02}@example.de" for n in range(12)]
     confirmed(*addresses)
     issue = make_issue()
-    sending.issue_send(issue=issue, actor="newsletter")
+    services.issue_send(issue=issue, actor="newsletter")
 
     first = start_worker(holding_inbox)
     try:
@@ -97,7 +97,10 @@ def test_worker_killed_mid_issue_resumes_without_sending_anyone_twice(holding_in
 
     # The scheduler's periodic job finds the issue stalled and queues its batches again.
     later = timezone.now() + timedelta(minutes=django_settings.NEWSLETTER_STALL_MINUTES + 1)
-    assert sending.issues_resume_stalled(now=later) >= 1
+    resumed = sending.issues_resume_stalled(
+        prepare=tasks.prepare_issue, send_batch=tasks.send_issue_batch, now=later
+    )
+    assert resumed >= 1
     second = start_worker(holding_inbox)
     _, errors = second.communicate(timeout=180)
     assert second.returncode == 0, errors.decode()[-2000:]
@@ -133,7 +136,7 @@ class SecondWorkerInbox(Inbox):
         from django.db import connection
 
         try:
-            return sending.issue_batch_send(issue_id=self.issue_id, batch=0)
+            return tasks.send_issue_batch.call(self.issue_id, 0)
         finally:
             connection.close()
 
@@ -144,13 +147,13 @@ def test_two_workers_on_the_same_batch_never_mail_anyone_twice(settings):
     addresses = [f"leserin{n}@example.de" for n in range(5)]
     confirmed(*addresses)
     issue = make_issue()
-    sending.issue_send(issue=issue, actor="newsletter")
-    sending.issue_prepare(issue_id=issue.pk)
+    services.issue_send(issue=issue, actor="newsletter")
+    tasks.prepare_issue.call(issue.pk)
     inbox = SecondWorkerInbox(issue.pk)
     inbox.start()
     settings.EMAIL_PORT = inbox.port
     try:
-        first_sent = sending.issue_batch_send(issue_id=issue.pk, batch=0)
+        first_sent = tasks.send_issue_batch.call(issue.pk, 0)
     finally:
         inbox.stop()
 
