@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -106,6 +107,21 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (obj is None or obj.is_editable)
+
+    def get_fields(self, request, obj=None):
+        # Read-only (sent, or no right to change): the texts as subscribers read them, not
+        # their HTML source.
+        if obj is not None and not self.has_change_permission(request, obj):
+            return ["subject", "preheader", "intro_shown", "closing_shown"]
+        return super().get_fields(request, obj)
+
+    @admin.display(description=NewsletterIssue._meta.get_field("intro").verbose_name)
+    def intro_shown(self, obj):
+        return mark_safe(obj.intro)  # sanitised when saved, like article bodies
+
+    @admin.display(description=NewsletterIssue._meta.get_field("closing").verbose_name)
+    def closing_shown(self, obj):
+        return mark_safe(obj.closing)  # sanitised when saved
 
     def has_send_permission(self, request) -> bool:
         return request.user.has_perm(SEND_PERMISSION)
