@@ -8,7 +8,8 @@ subscriber), and a mail is handed to the backend only after its row was switched
 "queued"/"retry" to "sending" by one UPDATE that only one worker can win. A worker that dies
 after the hand-off leaves the row "sending": nobody knows whether the mail left, so it is not
 sent again and the figures call it unknown. Everything not yet claimed goes out when the work is
-taken up again (a retried batch task, or ``issues_resume_stalled``).
+taken up again: a dead worker's batch task by ``karriere.taskqueue`` once its lease ran out, a
+batch task that ended with an error by ``issues_resume_stalled``.
 """
 
 from __future__ import annotations
@@ -273,11 +274,21 @@ def _finish_if_done(issue: NewsletterIssue) -> None:
 
 
 def issues_resume_stalled(*, prepare: Task, send_batch: Task, now: datetime | None = None) -> int:
-    """Take up issues whose worker died: queue again every batch with due deliveries of an issue
-    that made no progress for ``NEWSLETTER_STALL_MINUTES``. Claims make a duplicate harmless.
-    Returns the number of tasks queued."""
+    """Carry on issues whose work left the queue unfinished: a prepare or batch task that ended
+    with an error (the database went away, a bug) or was given up. Queues again the prepare task,
+    or every batch with due deliveries, of a sending issue without progress for the task lease
+    plus ``NEWSLETTER_STALL_MINUTES``; marks it sent if nothing is left. Returns the number of
+    tasks queued.
+
+    A worker that died is not this function's case: ``karriere.taskqueue`` puts its task back
+    once the lease ran out, and waiting longer than the lease leaves that to it. Should both
+    ever run a batch, the claims make the second one send nothing twice.
+    """
     now = now or timezone.now()
-    stalled_before = now - timedelta(minutes=settings.NEWSLETTER_STALL_MINUTES)
+    patience = timedelta(
+        seconds=settings.TASK_LEASE_SECONDS, minutes=settings.NEWSLETTER_STALL_MINUTES
+    )
+    stalled_before = now - patience
     queued = 0
     for issue in NewsletterIssue.objects.filter(status=NewsletterIssue.Status.SENDING):
         if not issue.prepared:

@@ -282,3 +282,30 @@ def test_a_server_that_takes_a_mail_and_never_answers_gets_no_second_copy(
     assert "timed out" in Delivery.objects.first().error
     issue.refresh_from_db()
     assert issue.status == NewsletterIssue.Status.SENT
+
+
+def test_a_batch_task_that_failed_is_carried_on_after_the_lease_and_the_stall_time(
+    settings, smtp_inbox, run_tasks, clock, monkeypatch
+):
+    confirmed("anna@example.de", "bernd@example.de")
+    issue = make_issue()
+    send(issue)
+    with monkeypatch.context() as broken:
+
+        def database_gone(issue):
+            raise RuntimeError("server closed the connection unexpectedly")
+
+        broken.setattr("newsletter.issue_mail.issue_render", database_gone)
+        run_tasks()  # prepares, then the batch task fails and leaves the queue
+    assert issue.deliveries.figures()["waiting"] == 2
+
+    # Until the lease has run out a dead worker's task could still come back: not this job's case.
+    clock.shift(settings.TASK_LEASE_SECONDS + settings.NEWSLETTER_STALL_MINUTES * 60 - 60)
+    assert tasks.resume_stalled_issues.call() == 0
+    clock.shift(120)
+    assert tasks.resume_stalled_issues.call() == 1
+    run_tasks()
+
+    assert sorted(r[0] for r in smtp_inbox.recipients) == ["anna@example.de", "bernd@example.de"]
+    issue.refresh_from_db()
+    assert issue.status == NewsletterIssue.Status.SENT
