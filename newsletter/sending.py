@@ -1,7 +1,6 @@
 """The worker's side of the newsletter: sending an issue, its test mail and the welcome mail, and
 the hourly purge. Called by ``tasks.py`` (and the purge command); editors start the work through
-``services.py``.
-A function that queues follow-up work takes the task as a parameter (as
+``services.py``. A function that queues follow-up work takes the task as a parameter (as
 ``karriere.outbox.deliver`` takes ``retry``), so this module never imports ``tasks``.
 
 Sending never mails anyone twice: every recipient has a Delivery row (unique per issue and
