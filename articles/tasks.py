@@ -1,8 +1,10 @@
+"""Background work of the articles; each task is a thin wrapper around a worker-side function."""
+
 from __future__ import annotations
 
 from django_tasks import task
 
-from articles import counting
+from articles import counting, mail
 
 
 @task()
@@ -14,15 +16,9 @@ def flush_view_counts() -> int:
 @task()
 def mail_expiring_image_licences() -> int:
     """The weekly mail to the Redaktion about image licences ending within 30 days."""
-    # Imported here: services imports this module to enqueue its tasks.
-    from articles.services import image_licence_reminder_send
-
-    return image_licence_reminder_send()
+    return mail.image_licence_reminder_send()
 
 
 @task()
 def notify_review_requested(review_request_id: int) -> None:
-    # Imported here: services imports this module to enqueue the task.
-    from articles.services import review_request_notify
-
-    review_request_notify(review_request_id=review_request_id)
+    mail.review_request_notify(review_request_id=review_request_id)
