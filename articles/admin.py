@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from taggit.models import Tag as TaggitTag
 
-from articles import revisions
+from articles import mail_admin, revisions  # noqa: F401 (mail_admin registers its admin)
 from articles.charts import daily_views_svg, top_articles_admin
 from articles.models import (
     Article,

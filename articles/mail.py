@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from articles.models import Image, ImageLicenceReminder, ReviewRequest
@@ -53,45 +53,52 @@ def review_request_notify(*, review_request_id: int) -> None:
         request.save(update_fields=["notified_at"])
 
 
-@transaction.atomic
-def image_licence_reminder_send(*, today: date | None = None) -> int:
-    """Mail the Redaktion the images whose licence ends within 30 days, once per week.
-
-    Returns how many images the mail listed (0: nothing to report, no one to tell, or this
-    week's mail went out already). The week's row is claimed in the same transaction as the
-    mail is sent, so a retried or doubled task never sends it twice.
-    """
-    today = today or timezone.localdate()
+def _licence_reminder_content() -> tuple[list[Image], list[str]]:
+    """The images whose licence ends within 30 days, and who is told about them (the Redaktion
+    and ``ARTICLES_IMAGE_LICENCE_EMAILS``)."""
     images = list(Image.objects.expiring(days=30).with_usage().order_by("licence_until", "title"))
-    recipients = sorted(
-        set(
-            get_user_model()
-            .objects.filter(groups__name=EDITORIAL_GROUP, is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-        | set(settings.ARTICLES_IMAGE_LICENCE_EMAILS)
+    members = (
+        get_user_model()
+        .objects.filter(groups__name=EDITORIAL_GROUP, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
     )
+    return images, sorted({*members, *settings.ARTICLES_IMAGE_LICENCE_EMAILS})
+
+
+def licence_reminder_of_the_week() -> ImageLicenceReminder | None:
+    """This week's reminder, queued when there is something to report and someone to tell;
+    None otherwise. The row is unique per week, so the mail goes out once a week at most."""
+    images, recipients = _licence_reminder_content()
     if not images or not recipients:
-        return 0
-    week = today - timedelta(days=today.weekday())
-    _, claimed = ImageLicenceReminder.objects.get_or_create(week=week)
-    if not claimed:
-        return 0
-    body = render_to_string(
-        "articles/mail/licence_reminder.txt",
-        {
-            "images": images,
-            "admin_url": settings.SITE_URL
-            + reverse("admin:articles_image_changelist")
-            + "?lizenz=endet",
-            "site_url": settings.SITE_URL,
-        },
+        return None
+    today = timezone.localdate()
+    reminder, _ = ImageLicenceReminder.objects.get_or_create(
+        week=today - timedelta(days=today.weekday())
     )
-    subject = ngettext(
-        "Image licences: %(count)d licence ends within 30 days",
-        "Image licences: %(count)d licences end within 30 days",
-        len(images),
-    ) % {"count": len(images)}
-    automatic_message(subject=subject, body=body, to=recipients).send()
-    return len(images)
+    return reminder
+
+
+def licence_reminder_message(reminder: ImageLicenceReminder) -> EmailMessage | None:
+    """The reminder mail listing the ending licences, or None when nothing is left to report
+    (built inside the outbox's claim)."""
+    images, recipients = _licence_reminder_content()
+    if not images or not recipients:
+        return None
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(
+            "articles/mail/licence_reminder.txt",
+            {
+                "images": images,
+                "admin_url": settings.SITE_URL
+                + reverse("admin:articles_image_changelist")
+                + "?lizenz=endet",
+                "site_url": settings.SITE_URL,
+            },
+        )
+        subject = ngettext(
+            "Image licences: %(count)d licence ends within 30 days",
+            "Image licences: %(count)d licences end within 30 days",
+            len(images),
+        ) % {"count": len(images)}
+    return automatic_message(subject=subject, body=body, to=recipients)

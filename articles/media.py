@@ -27,6 +27,7 @@ from articles.images import (
     rendition_files,
     validate_image_upload,
 )
+from karriere.outbox import OutgoingMail
 from karriere.pagecache import bump_content_version
 
 CC_URLS = {
@@ -333,14 +334,13 @@ def _as_source(value) -> tuple | None:
     return (str(value[0] or ""), value[1], value[2]) if value else None
 
 
-class ImageLicenceReminder(models.Model):
-    """One row per week whose reminder mail about ending licences went out: claimed before
-    sending, so a retried or doubled task never mails the Redaktion twice."""
+class ImageLicenceReminder(OutgoingMail):
+    """The week's reminder mail about ending licences: one row per week, claimed before it is
+    sent (karriere.outbox), so a retried or doubled task never mails the Redaktion twice."""
 
     week = models.DateField(_("week"), unique=True)
-    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
 
-    class Meta:
+    class Meta(OutgoingMail.Meta):
         verbose_name = _("licence reminder")
         verbose_name_plural = _("licence reminders")
 

@@ -11,6 +11,7 @@ import reversion
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext
@@ -24,6 +25,7 @@ from articles.models import (
     Author,
     Category,
     Image,
+    ImageLicenceReminder,
     ReviewRequest,
     SlugRedirect,
     Tag,
@@ -32,7 +34,8 @@ from articles.models import (
     format_when,
     unique_slug,
 )
-from articles.tasks import notify_review_requested
+from articles.tasks import notify_review_requested, send_licence_reminder
+from karriere import outbox
 from karriere.pagecache import bump_content_version
 
 # What a revision comment names when it changed (in this order), and what restoring a revision
@@ -293,3 +296,8 @@ def tag_merge(*, tags: list[Tag], name: str) -> Tag:
         TagRedirect.objects.update_or_create(old_slug=tag.slug, defaults={"tag": target})
         tag.delete()
     return target
+
+
+def licence_reminders_resend(*, mails: QuerySet[ImageLicenceReminder]) -> int:
+    """The admin's "Erneut senden": queue undelivered licence reminders again; return how many."""
+    return outbox.mails_resend(mails=mails, task=send_licence_reminder)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django_tasks import task
 
 from articles import counting, mail
+from articles.models import ImageLicenceReminder
+from karriere import outbox
 
 
 @task()
@@ -14,9 +16,23 @@ def flush_view_counts() -> int:
 
 
 @task()
-def mail_expiring_image_licences() -> int:
+def mail_expiring_image_licences() -> str:
     """The weekly mail to the Redaktion about image licences ending within 30 days."""
-    return mail.image_licence_reminder_send()
+    reminder = mail.licence_reminder_of_the_week()
+    if reminder is None:
+        return "nothing to report"
+    return send_licence_reminder.call(reminder.pk)
+
+
+@task()
+def send_licence_reminder(reminder_id: int) -> str:
+    """Deliver the week's reminder at most once (claim → send → mark, karriere.outbox)."""
+    return outbox.deliver(
+        ImageLicenceReminder,
+        reminder_id,
+        build=mail.licence_reminder_message,
+        retry=send_licence_reminder,
+    )
 
 
 @task()
