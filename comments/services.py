@@ -156,7 +156,7 @@ def comment_submit(
         url=url,
         text=text,
         ip_address=ip_address or None,
-        user_agent=user_agent[:500],
+        user_agent=user_agent,
     )
     comment.status = _initial_status(comment)
     if comment.status == Status.APPROVED:

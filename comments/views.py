@@ -13,7 +13,7 @@ from comments.forms import CommentForm, form_timestamp
 from comments.models import Comment, comments_open
 from comments.pending import remember_pending_comment
 from comments.services import CommentRejected, CommentsClosed, comment_submit
-from karriere.net import client_ip
+from karriere.net import client_ip, client_user_agent
 
 
 def _closed_page(request: HttpRequest, article: Article) -> HttpResponse:
@@ -61,7 +61,7 @@ def comment_post(request: HttpRequest, article_id: int) -> HttpResponse:
             text=data["text"],
             parent=form.parent_comment,
             ip_address=client_ip(request),
-            user_agent=request.headers.get("user-agent", ""),
+            user_agent=client_user_agent(request),
             exempt_from_flood_control=request.user.is_staff,
         )
     except CommentsClosed:
