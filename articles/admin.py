@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from articles import admin_mails  # noqa: F401 (registers the licence reminders' admin)
 from articles.admin_images import image_thumbnail
 from articles.admin_taxonomy import GermanSlugMixin
 from articles.admin_workplace import ArticleAdminForm, ArticleTrashMixin, ArticleWorkplaceMixin
