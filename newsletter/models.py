@@ -485,6 +485,9 @@ class WelcomeMail(models.Model):
 
 
 def normalise_email(raw: str) -> str:
-    """Trim and lower-case the domain; the local part keeps its case (uniqueness ignores it)."""
+    """Trim and lower-case the domain; the local part keeps its case (uniqueness ignores it).
+
+    Not the comments' rule (whole address lower-cased): this address is mailed, and a mail
+    server may treat the local part's case as meaningful (RFC 5321), so it is sent as typed."""
     local, at, domain = raw.strip().rpartition("@")
     return f"{local}@{domain.lower()}" if at else raw.strip()

@@ -85,7 +85,7 @@ def _record_web_event(
         created_at=now,
         channel=ConsentEvent.Channel.WEB,
         ip_address=ip or None,
-        user_agent=user_agent[:500],
+        user_agent=user_agent,
         **details,
     )
 

@@ -7,14 +7,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from karriere.net import client_ip
+from karriere.net import client_ip, client_user_agent
 from newsletter import issue_mail, mail, services, tokens
 from newsletter.forms import EmailForm, SignupForm
 from newsletter.models import ConsentEvent, NewsletterIssue
-
-
-def _user_agent(request: HttpRequest) -> str:
-    return request.headers.get("User-Agent", "")
 
 
 def _source_page(request: HttpRequest) -> str:
@@ -33,7 +29,7 @@ def signup(request):
             email=form.cleaned_data["email"],
             consent_text=form.consent_text,
             ip=client_ip(request),
-            user_agent=_user_agent(request),
+            user_agent=client_user_agent(request),
             page=_source_page(request),
         )
     # The same page whatever the address's state (new, pending, confirmed, unsubscribed,
@@ -47,7 +43,7 @@ def confirm(request, token):
     # GET only shows a button: mail security scanners follow links, so a GET must not confirm.
     if request.method == "POST":
         state, subscriber = services.subscription_confirm(
-            token=token, ip=client_ip(request), user_agent=_user_agent(request)
+            token=token, ip=client_ip(request), user_agent=client_user_agent(request)
         )
     else:
         state, subscriber = services.confirm_token_check(token=token)
