@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from karriere.net import client_ip, client_user_agent
-from newsletter import issue_mail, mail, sending, services, tokens
+from newsletter import issue_mail, mail, services, tokens
 from newsletter.forms import EmailForm, SignupForm
 from newsletter.models import ConsentEvent, NewsletterIssue
 
@@ -75,7 +75,7 @@ def unsubscribe(request, token):
     )
     issue_id = request.GET.get("ausgabe", "")
     if issue_id.isdigit():
-        sending.delivery_unsubscribed(issue_id=int(issue_id), public_id=public_id)
+        services.delivery_unsubscribed(issue_id=int(issue_id), public_id=public_id)
     # 200 with the result, never a redirect: RFC 8058 clients do not follow redirects.
     return render(request, "newsletter/unsubscribed.html")
 
