@@ -13,7 +13,7 @@ from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from taggit.models import Tag as TaggitTag
 
-from articles import revisions
+from articles import invalidation, revisions
 from articles.charts import daily_views_svg, top_articles_admin
 from articles.models import (
     Article,
@@ -54,7 +54,6 @@ from articles.services import (
     tag_merge,
 )
 from articles.text import sanitize_body
-from karriere.pagecache import bump_content_version
 
 # Articles use their own tag model (German slugs); taggit's table stays empty.
 admin.site.unregister(TaggitTag)
@@ -118,9 +117,9 @@ class TagAdmin(GermanSlugMixin, admin.ModelAdmin):
         return [merge, *super().get_urls()]
 
     def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
         # A bulk delete skips Tag.delete(), which invalidates the cached pages.
-        transaction.on_commit(bump_content_version)
+        invalidation.tag_changed(*queryset)
+        super().delete_queryset(request, queryset)
 
     @admin.action(description=_("Merge selected tags"), permissions=["change"])
     def merge_tags(self, request, queryset):

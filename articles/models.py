@@ -34,10 +34,10 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
+from articles import invalidation
 from articles.images import RandomImageName, validate_image_upload
 from articles.media import Image, ImageLicenceReminder  # noqa: F401 (registers)
 from articles.text import german_slugify, reading_time, sanitize_body
-from karriere.pagecache import bump_content_version
 
 PREVIEW_SALT = "articles.preview"
 
@@ -72,21 +72,20 @@ def unique_slug(
     return slug
 
 
-class ContentVersionMixin:
-    """Readers see these models on cached pages: every change invalidates the page cache
-    once the transaction commits (so no request can re-cache the old state)."""
+class DependencyKeysMixin:
+    """Readers see these models on cached pages: every change invalidates the pages showing
+    them once the transaction commits (articles/invalidation.py)."""
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        transaction.on_commit(bump_content_version, using=kwargs.get("using"))
+        invalidation.changed(self)
 
     def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        transaction.on_commit(bump_content_version, using=kwargs.get("using"))
-        return result
+        invalidation.changed(self)  # while it still has its pk
+        return super().delete(*args, **kwargs)
 
 
-class Category(ContentVersionMixin, models.Model):
+class Category(DependencyKeysMixin, models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.TextField(_("description"), blank=True)
@@ -111,7 +110,7 @@ class Category(ContentVersionMixin, models.Model):
         return reverse("articles:category", kwargs={"slug": self.slug})
 
 
-class Author(ContentVersionMixin, models.Model):
+class Author(DependencyKeysMixin, models.Model):
     class Kind(models.TextChoices):
         STAFF = "staff", _("Editorial staff")
         GUEST = "guest", _("Guest author")
@@ -147,7 +146,7 @@ class Author(ContentVersionMixin, models.Model):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
-class Tag(ContentVersionMixin, TagBase):
+class Tag(DependencyKeysMixin, TagBase):
     """A taggit tag whose slug follows the German rule of the whole site ("Führung" ->
     "fuehrung"); taggit's own keeps umlauts, which the tag address cannot carry."""
 
@@ -494,9 +493,8 @@ class Article(models.Model):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
     def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        transaction.on_commit(bump_content_version, using=kwargs.get("using"))
-        return result
+        invalidation.article_changed(self)  # while it still has its pk, tags and authors
+        return super().delete(*args, **kwargs)
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -24,6 +24,9 @@ from django.core.cache import cache
 from django.db import transaction
 
 VERSION_PREFIX = "karriere:dep:"
+# Bumped with every invalidation: a page cache compares it before and after rendering to
+# notice a change committed meanwhile.
+ANY = "*"
 
 
 def version_token(*keys: str) -> str:
@@ -40,6 +43,16 @@ def version_token(*keys: str) -> str:
     # stored under it either (writes are dropped too).
     text = "|".join(f"{name}={versions.get(name, 0)}" for name in names)
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def shown(request, *keys: str) -> None:
+    """Note that the page being rendered for ``request`` shows ``keys`` (the page cache and
+    the surrogate-key header read them, ``keys_shown``)."""
+    request.__dict__.setdefault("dependency_keys", set()).update(keys)
+
+
+def keys_shown(request) -> list[str]:
+    return sorted(request.__dict__.get("dependency_keys", ()))
 
 
 def invalidate(*keys: str, using: str | None = None) -> None:
@@ -70,7 +83,7 @@ class _Batch:
         keys, self.keys = self.keys, set()
         if not keys:
             return
-        for key in keys:
+        for key in (*keys, ANY):
             _bump(VERSION_PREFIX + key)
         # Imported here: the purge module imports the task queue, which needs the apps loaded.
         from karriere import purge

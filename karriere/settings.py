@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "karriere.middleware.PermissionsPolicyMiddleware",
     # TRACE refused, NUL bytes out, non-UTF-8 form data refused: before anything reads input.
     "karriere.middleware.InputEdgeMiddleware",
+    # Outside the session and locale middleware, whose Vary it takes off shared pages.
+    "karriere.middleware.SharedPageVaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
