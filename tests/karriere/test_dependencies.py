@@ -3,15 +3,14 @@ purged from the shared caches by one task per change."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.db import transaction
 
 from karriere.dependencies import invalidate, version_token
 from tests.conftest import free_port
+from tests.karriere.purge_stub import VarnishStub
 
 
 def test_token_is_short_and_stable_while_nothing_changes():
@@ -53,36 +52,6 @@ def test_a_rolled_back_transaction_invalidates_nothing():
         invalidate("article-42")
         raise RuntimeError
     assert version_token("article-42") == before
-
-
-class VarnishStub:
-    """Records the purge requests a Varnish would get; answers ``status`` (200 by default)."""
-
-    def __init__(self):
-        self.requests: list[tuple[str, str]] = []
-        self.status = 200
-        stub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_PURGE(self):
-                stub.requests.append((self.command, self.headers["Surrogate-Key"]))
-                self.send_response(stub.status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-    def purged(self) -> list[set[str]]:
-        return [set(header.split()) for _method, header in self.requests]
 
 
 @pytest.fixture
