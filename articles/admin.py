@@ -1,154 +1,43 @@
+"""The article admin; the image library, categories/authors/tags and the editors' workplace
+have their own modules, registered by the imports below."""
+
 from __future__ import annotations
 
-from datetime import timedelta
 from functools import partial
 
 from ckeditor_uploader.widgets import CKEditorUploadingWidget
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
 from django.core.exceptions import PermissionDenied
-from django.db import models
-from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.text import capfirst
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
-from taggit.models import Tag as TaggitTag
 
-from articles import invalidation, revisions
+from articles.admin_images import image_thumbnail
+from articles.admin_taxonomy import GermanSlugMixin
+from articles.admin_workplace import ArticleAdminForm, ArticleWorkplaceMixin
 from articles.charts import daily_views_svg, top_articles_admin
-from articles.models import (
-    Article,
-    ArticleAutosave,
-    ArticleEditPresence,
-    Author,
-    Category,
-    Image,
-    SlugRedirect,
-    Tag,
-    format_when,
-)
+from articles.models import Article, Author, SlugRedirect
 from articles.services import (
-    article_autosave,
     article_publish,
-    article_restore,
     article_save,
     article_trash,
     article_trash_empty,
     article_unpublish,
     article_untrash,
-    article_versions,
     author_for_user,
-    tag_merge,
 )
 from articles.text import sanitize_body
-
-# Articles use their own tag model (German slugs); taggit's table stays empty.
-admin.site.unregister(TaggitTag)
-
-# An open change form pings every 30 seconds; after this long without a ping it counts as closed.
-PRESENCE_TIMEOUT = timedelta(seconds=75)
-# The form fields an autosave keeps (and the change form restores).
-AUTOSAVED_FIELDS = ["title", "slug", "teaser", "body", "tags", "seo_title", "seo_description"]
-
-
-class GermanSlugMixin:
-    """Fills the slug from another field while typing, with German transliteration
-    (Django's prepopulated_fields would turn "ü" into "u"); see static/js/article_admin.js."""
-
-    slug_source = "name"
-
-    @property
-    def media(self):
-        return super().media + forms.Media(js=["js/article_admin.js"])
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "slug" and field is not None:
-            field.widget.attrs["data-slug-source"] = f"id_{self.slug_source}"
-        return field
-
-
-@admin.register(Category)
-class CategoryAdmin(GermanSlugMixin, admin.ModelAdmin):
-    list_display = ["name", "slug", "position"]
-    list_editable = ["position"]
-    search_fields = ["name"]
-
-
-@admin.register(Author)
-class AuthorAdmin(GermanSlugMixin, admin.ModelAdmin):
-    list_display = ["name", "kind", "user"]
-    list_filter = ["kind"]
-    search_fields = ["name", "user__username"]
-    autocomplete_fields = ["user"]
-
-
-class TagMergeForm(forms.Form):
-    name = forms.CharField(
-        label=_("Merged tag"),
-        max_length=100,
-        help_text=_("Name of an existing or a new tag; the selected tags are merged into it."),
-    )
-
-
-@admin.register(Tag)
-class TagAdmin(GermanSlugMixin, admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    actions = ["merge_tags"]
-
-    def get_urls(self):
-        merge = path(
-            "merge/", self.admin_site.admin_view(self.merge_view), name="articles_tag_merge"
-        )
-        return [merge, *super().get_urls()]
-
-    def delete_queryset(self, request, queryset):
-        # A bulk delete skips Tag.delete(), which invalidates the cached pages.
-        invalidation.tag_changed(*queryset)
-        super().delete_queryset(request, queryset)
-
-    @admin.action(description=_("Merge selected tags"), permissions=["change"])
-    def merge_tags(self, request, queryset):
-        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
-        return HttpResponseRedirect(f"{reverse('admin:articles_tag_merge')}?ids={ids}")
-
-    def merge_view(self, request):
-        # Merging rewrites the tags of every article: it needs the right to change tags.
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-        ids = [int(pk) for pk in request.GET.get("ids", "").split(",") if pk.isdigit()]
-        tags = list(Tag.objects.filter(pk__in=ids))
-        form = TagMergeForm(request.POST or None)
-        if request.method == "POST" and tags and form.is_valid():
-            target = tag_merge(tags=tags, name=form.cleaned_data["name"])
-            self.message_user(
-                request,
-                gettext("Tags merged into “%(name)s”.") % {"name": target.name},
-                messages.SUCCESS,
-            )
-            return HttpResponseRedirect(reverse("admin:articles_tag_changelist"))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": gettext("Merge tags"),
-            "form": form,
-            "tags": tags,
-        }
-        return TemplateResponse(request, "admin/articles/tag/merge.html", context)
 
 
 @admin.register(SlugRedirect)
@@ -156,179 +45,6 @@ class SlugRedirectAdmin(admin.ModelAdmin):
     list_display = ["old_slug", "article", "created_at"]
     search_fields = ["old_slug", "article__title"]
     autocomplete_fields = ["article"]
-
-
-def _thumbnail(image: Image | None, width: int):
-    if image is None:
-        return "–"
-    return format_html(
-        '<img src="{}" width="{}" height="{}" alt="">', image.thumbnail_url, width, width
-    )
-
-
-class LibraryAutocompleteJsonView(AutocompleteJsonView):
-    """The admin's autocomplete answers, with a thumbnail and the credit for library images
-    (shown by static/js/image_autocomplete.js in the hero image field)."""
-
-    def serialize_result(self, obj, to_field_name):
-        result = super().serialize_result(obj, to_field_name)
-        if isinstance(obj, Image):
-            result.update(thumbnail=obj.thumbnail_url, credit=obj.credit_line)
-        return result
-
-
-# The project uses Django's default admin site; its autocomplete view is swapped for the one
-# above (AdminSite.autocomplete_view is the documented hook, looked up when the URLs are built).
-admin.site.autocomplete_view = lambda request: LibraryAutocompleteJsonView.as_view(
-    admin_site=admin.site
-)(request)
-
-
-class CreditFilter(admin.SimpleListFilter):
-    title = _("credit")
-    parameter_name = "bildnachweis"
-
-    def lookups(self, request, model_admin):
-        return [("ohne", _("without credit"))]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(credit="") if self.value() == "ohne" else queryset
-
-
-class LicenceStateFilter(admin.SimpleListFilter):
-    title = _("licence period")
-    parameter_name = "lizenz"
-
-    def lookups(self, request, model_admin):
-        return [("endet", _("Licence ends within 30 days")), ("abgelaufen", _("Licence expired"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "endet":
-            return queryset.expiring(days=30)
-        if self.value() == "abgelaufen":
-            return queryset.expired()
-        return queryset
-
-
-class UsageFilter(admin.SimpleListFilter):
-    title = _("usage")
-    parameter_name = "verwendung"
-
-    def lookups(self, request, model_admin):
-        return [("unbenutzt", _("unused")), ("verwendet", _("used in articles"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "unbenutzt":
-            return queryset.unused()
-        if self.value() == "verwendet":
-            return queryset.filter(usage__gt=0)
-        return queryset
-
-
-@admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
-    list_display = ["thumbnail", "title", "credit_or_missing", "licence", "licence_until", "usage"]
-    list_display_links = ["thumbnail", "title"]
-    list_filter = ["licence", CreditFilter, LicenceStateFilter, UsageFilter]
-    search_fields = ["title", "credit", "caption", "alt_text"]
-    readonly_fields = ["preview", "usage_list", "uploaded_by", "created_at"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    fieldsets = [
-        (None, {"fields": ["file", "preview", "title", "alt_text", "decorative", "caption"]}),
-        (
-            _("Rights"),
-            {"fields": ["credit", "licence", "licence_version", "source_url", "licence_until"]},
-        ),
-        (_("Crop"), {"fields": ["focal_x", "focal_y"]}),
-        (_("Usage"), {"fields": ["usage_list", "uploaded_by", "created_at"]}),
-    ]
-
-    class Media:
-        js = ["js/image_admin.js"]
-        css = {"all": ["css/article_admin.css"]}
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_usage()
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
-
-    def delete_queryset(self, request, queryset):
-        # One by one, so each image's files go too (Image.delete), as on its own delete page.
-        for image in queryset:
-            image.delete()
-
-    def has_delete_permission(self, request, obj=None):
-        if not super().has_delete_permission(request, obj):
-            return False
-        # Deleting a picture that articles show takes it off the site: the Redaktion decides.
-        return obj is None or self._may_delete_used(request) or not self._in_use(obj)
-
-    def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        if not self._may_delete_used(request) and any(self._in_use(obj) for obj in objs):
-            perms_needed.add(_("images that articles use"))
-        return deleted, counts, perms_needed, protected
-
-    @staticmethod
-    def _may_delete_used(request) -> bool:
-        return request.user.has_perm("articles.delete_used_image")
-
-    @staticmethod
-    def _in_use(image: Image) -> bool:
-        usage = getattr(image, "usage", None)
-        if usage is None:
-            return Image.objects.filter(pk=image.pk).used().exists()
-        return usage > 0
-
-    @admin.display(description=_("image"))
-    def thumbnail(self, obj):
-        return _thumbnail(obj, 64)
-
-    @admin.display(description=_("credit"), ordering="credit")
-    def credit_or_missing(self, obj):
-        return obj.credit_line or format_html("<strong>{}</strong>", _("missing"))
-
-    @admin.display(description=_("used"), ordering="usage")
-    def usage(self, obj):
-        return ngettext("Used in %(count)d article", "Used in %(count)d articles", obj.usage) % {
-            "count": obj.usage
-        }
-
-    @admin.display(description=_("preview"))
-    def preview(self, obj):
-        if not obj.file:
-            return "–"
-        return format_html(
-            '<img class="focal-preview" src="{}" width="400" alt="" data-focal-x="id_focal_x" '
-            'data-focal-y="id_focal_y"><div class="help">{}</div>',
-            obj.largest_url(),
-            _("Click the point that must stay in every crop (faces, the subject)."),
-        )
-
-    @admin.display(description=_("used in"))
-    def usage_list(self, obj):
-        if obj.pk is None:
-            return "–"
-        articles = (
-            Article.objects.filter(Q(hero_image=obj) | Q(body_images=obj))
-            .distinct()
-            .only("pk", "title")
-        )
-        count = len(articles)
-        if not count:
-            return _("Not used in any article.")
-        links = format_html_join(
-            ", ",
-            '<a href="{}">{}</a>',
-            ((reverse("admin:articles_article_change", args=[a.pk]), a.title) for a in articles),
-        )
-        label = ngettext("Used in %(count)d article", "Used in %(count)d articles", count) % {
-            "count": count
-        }
-        return format_html("{}: {}", label, links)
 
 
 class ExpiredImageFilter(admin.SimpleListFilter):
@@ -369,75 +85,8 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ArticleAdminForm(forms.ModelForm):
-    """Knows the revision it was loaded from, and refuses to save over a newer one unless the
-    editor asks to (edit conflicts: the form comes back with everything typed)."""
-
-    loaded_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    overwrite = forms.BooleanField(
-        label=_("Save anyway and replace the newer version"), required=False
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.conflict = None
-        if self.instance.pk and not self.is_bound:
-            latest = article_versions(self.instance).first()
-            self.initial["loaded_revision"] = latest.pk if latest else None
-
-    def clean(self):
-        cleaned = super().clean()
-        # A post without the field (a form opened before this check existed, a script) is
-        # not compared; the change form always sends it.
-        if not self.instance.pk or cleaned.get("overwrite") or "loaded_revision" not in self.data:
-            return cleaned
-        versions = article_versions(self.instance)
-        latest = versions.first()
-        loaded = cleaned.get("loaded_revision")
-        if latest is None or latest.pk == loaded:
-            return cleaned
-        self.conflict = self._conflict(latest, versions.filter(pk=loaded).first())
-        user = latest.revision.user
-        raise forms.ValidationError(
-            gettext(
-                "%(who)s saved this article at %(when)s while you were editing it "
-                "(%(what)s). Nothing you typed is lost: compare both versions below, then "
-                "tick “Save anyway” to replace theirs, or copy what you need and reload."
-            )
-            % {
-                "who": (user.get_full_name() or user.get_username()) if user else "?",
-                "when": format_when(latest.revision.date_created),
-                "what": latest.revision.comment,
-            },
-            code="edit_conflict",
-        )
-
-    def _conflict(self, latest, loaded) -> list[tuple[str, str, str]]:
-        """The fields the other person changed: their saved value next to this form's."""
-        theirs = revisions.version_values(latest)
-        before = revisions.version_values(loaded) if loaded else {}
-        mine = revisions.readable_values(
-            {
-                **{name: self.data.get(name, "") for name in ("title", "slug", "teaser")},
-                **{name: self.data.get(name, "") for name in ("seo_title", "seo_description")},
-                "body": self.data.get("body", ""),
-                "hero_image_id": self.data.get("hero_image") or None,
-                "category_id": self.data.get("category"),
-                "authors": self.data.getlist("authors") if hasattr(self.data, "getlist") else [],
-                "status": self.data.get("status"),
-                "published_at": self.cleaned_data.get("published_at"),
-            },
-            sorted(t.strip() for t in self.data.get("tags", "").split(",") if t.strip()),
-        )
-        return [
-            (str(capfirst(Article._meta.get_field(name).verbose_name)), mine[name], theirs[name])
-            for name in revisions.COMPARED_FIELDS
-            if theirs[name] != before.get(name) and name in mine
-        ]
-
-
 @admin.register(Article)
-class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
+class ArticleAdmin(ArticleWorkplaceMixin, GermanSlugMixin, admin.ModelAdmin):
     slug_source = "title"
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
@@ -474,7 +123,7 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
                     "preview_link",
                     "reading_time",
                     "updated_at",
-                ]  # fmt: skip
+                ]
             },
         ),
         (_("Search engines"), {"fields": ["seo_title", "seo_description"]}),
@@ -640,19 +289,6 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
         self._state_message(request, obj)
         return super().response_change(request, obj)
 
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        form = context["adminform"].form
-        context["edit_conflict"] = form.conflict
-        if obj is not None and obj.pk:
-            autosave = ArticleAutosave.objects.filter(article=obj, user=request.user).first()
-            if autosave and autosave.saved_at > obj.updated_at and not form.is_bound:
-                context["autosave"] = autosave
-            context["workplace_urls"] = {
-                "autosave": reverse("admin:articles_article_autosave", args=[obj.pk]),
-                "presence": reverse("admin:articles_article_presence", args=[obj.pk]),
-            }
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
     # --- list columns ------------------------------------------------------------------------
 
     @admin.display(description=_("authors"))
@@ -669,7 +305,7 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
 
     @admin.display(description=_("image"))
     def thumbnail(self, obj):
-        return _thumbnail(obj.hero_image, 64)
+        return image_thumbnail(obj.hero_image, 64)
 
     # --- change form extras ------------------------------------------------------------------
 
@@ -737,136 +373,6 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def _editable_article(self, request, object_id) -> Article:
-        article = self.get_object(request, unquote(object_id))
-        if article is None:
-            raise Http404
-        if not self.has_change_permission(request, article):
-            raise PermissionDenied
-        return article
-
-    # --- revisions ---------------------------------------------------------------------------
-
-    def history_view(self, request, object_id, extra_context=None):
-        """The revisions with who, when and what, two of them to compare, each to restore."""
-        article = self.get_object(request, unquote(object_id))
-        if article is None or not self.has_view_or_change_permission(request, article):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": article,
-            "title": gettext("Versions of “%(title)s”") % {"title": article.title},
-            "versions": article_versions(article),
-            "can_restore": self.has_change_permission(request, article),
-        }
-        return TemplateResponse(request, "admin/articles/article/versions.html", context)
-
-    def compare_view(self, request, object_id):
-        article = self.get_object(request, unquote(object_id))
-        if article is None or not self.has_view_or_change_permission(request, article):
-            raise PermissionDenied
-        versions = article_versions(article)
-        try:
-            ids = sorted(int(request.GET[key]) for key in ("a", "b"))
-        except (KeyError, ValueError):
-            self.message_user(request, gettext("Choose two versions to compare."), messages.ERROR)
-            return HttpResponseRedirect(
-                reverse("admin:articles_article_history", args=[article.pk])
-            )
-        old = get_object_or_404(versions, pk=ids[0])
-        new = get_object_or_404(versions, pk=ids[1])
-        rows = revisions.compare(
-            revisions.version_values(old),
-            revisions.version_values(new),
-            old_body=old.field_dict.get("body", ""),
-            new_body=new.field_dict.get("body", ""),
-        )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": article,
-            "title": gettext("Compare versions of “%(title)s”") % {"title": article.title},
-            "old": old,
-            "new": new,
-            "old_heading": revisions.version_heading(old),
-            "new_heading": revisions.version_heading(new),
-            "rows": rows,
-            "can_restore": self.has_change_permission(request, article),
-        }
-        return TemplateResponse(request, "admin/articles/article/compare.html", context)
-
-    def restore_view(self, request, object_id, version_id):
-        article = self.get_object(request, unquote(object_id))
-        if article is None:
-            raise Http404
-        version = get_object_or_404(article_versions(article), pk=version_id)
-        change_url = reverse("admin:articles_article_change", args=[article.pk])
-        if not self.has_change_permission(request, article):
-            self.message_user(
-                request,
-                gettext(
-                    "You may not change this article: it is online, and only the editorial "
-                    "team may change what is online."
-                ),
-                messages.ERROR,
-            )
-            return HttpResponseRedirect(change_url)
-        article_restore(article=article, version=version, user=request.user)
-        self.message_user(
-            request,
-            gettext("The version of %(when)s is the current content again (status: %(state)s).")
-            % {"when": format_when(version.revision.date_created), "state": article.state_label},
-            messages.SUCCESS,
-        )
-        return HttpResponseRedirect(change_url)
-
-    # --- autosave and presence ---------------------------------------------------------------
-
-    def autosave_view(self, request, object_id):
-        article = self._editable_article(request, object_id)
-        if request.POST.get("discard"):
-            ArticleAutosave.objects.filter(article=article, user=request.user).delete()
-            return JsonResponse({"discarded": True})
-        data = {name: request.POST.get(name, "") for name in AUTOSAVED_FIELDS}
-        autosave = article_autosave(article=article, user=request.user, data=data)
-        when = timezone.localtime(autosave.saved_at)
-        return JsonResponse(
-            {"message": gettext("Saved automatically at %(time)s") % {"time": f"{when:%H:%M}"}}
-        )
-
-    def presence_view(self, request, object_id):
-        """Note that this user has the form open; answer who else has."""
-        article = self.get_object(request, unquote(object_id))
-        if article is None or not self.has_view_or_change_permission(request, article):
-            raise PermissionDenied
-        now = timezone.now()
-        if request.POST.get("leaving"):
-            ArticleEditPresence.objects.filter(article=article, user=request.user).delete()
-            return JsonResponse({"others": []})
-        if self.has_change_permission(request, article):
-            # Only people who can edit count as editing; readers of the form only look.
-            ArticleEditPresence.objects.update_or_create(
-                article=article, user=request.user, defaults={"last_seen": now}
-            )
-        others = (
-            ArticleEditPresence.objects.filter(
-                article=article, last_seen__gte=now - PRESENCE_TIMEOUT
-            )
-            .exclude(user=request.user)
-            .select_related("user")
-        )
-        names = [p.user.get_full_name() or p.user.get_username() for p in others]
-        return JsonResponse(
-            {
-                "others": names,
-                "message": " · ".join(
-                    gettext("%(name)s is editing this article right now") % {"name": name}
-                    for name in names
-                ),
-            }
-        )
-
     # --- trash -------------------------------------------------------------------------------
 
     def trash_view(self, request):
@@ -911,63 +417,60 @@ class ArticleAdmin(GermanSlugMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Publish selected articles"), permissions=["publish"])
     def publish(self, request, queryset):
-        articles = list(queryset)
-        for article in articles:
-            article_publish(article=article, user=request.user)
-        self.message_user(
+        _bulk(
+            self,
             request,
-            ngettext("%(count)d article published.", "%(count)d articles published.", len(articles))
-            % {"count": len(articles)},  # fmt: skip
-            messages.SUCCESS,
+            queryset,
+            lambda a: article_publish(article=a, user=request.user),
+            lambda n: ngettext("%(count)d article published.", "%(count)d articles published.", n),
         )
 
     @admin.action(description=_("Unpublish selected articles"), permissions=["publish"])
     def unpublish(self, request, queryset):
-        articles = list(queryset)
-        for article in articles:
-            article_unpublish(article=article, user=request.user)
-        self.message_user(
+        _bulk(
+            self,
             request,
-            ngettext(
-                "%(count)d article taken offline.",
-                "%(count)d articles taken offline.",
-                len(articles),
-            )
-            % {"count": len(articles)},  # fmt: skip
-            messages.SUCCESS,
+            queryset,
+            lambda a: article_unpublish(article=a, user=request.user),
+            lambda n: ngettext(
+                "%(count)d article taken offline.", "%(count)d articles taken offline.", n
+            ),
         )
 
     @admin.action(description=_("Revoke shareable preview links"), permissions=["change"])
     def revoke_preview_links(self, request, queryset):
-        articles = list(queryset)
-        for article in articles:
-            article.revoke_preview_links()
-        self.message_user(
+        _bulk(
+            self,
             request,
-            ngettext(
+            queryset,
+            lambda a: a.revoke_preview_links(),
+            lambda n: ngettext(
                 "The preview links of %(count)d article no longer work.",
                 "The preview links of %(count)d articles no longer work.",
-                len(articles),
-            )
-            % {"count": len(articles)},  # fmt: skip
-            messages.SUCCESS,
+                n,
+            ),
         )
 
     @admin.action(description=_("Move selected articles to the trash"), permissions=["delete"])
     def move_to_trash(self, request, queryset):
-        articles = list(queryset)
-        for article in articles:
-            article_trash(article=article, user=request.user)
-        self.message_user(
+        _bulk(
+            self,
             request,
-            ngettext(
-                "%(count)d article moved to the trash.",
-                "%(count)d articles moved to the trash.",
-                len(articles),
-            )
-            % {"count": len(articles)},  # fmt: skip
-            messages.SUCCESS,
+            queryset,
+            lambda a: article_trash(article=a, user=request.user),
+            lambda n: ngettext(
+                "%(count)d article moved to the trash.", "%(count)d articles moved to the trash.", n
+            ),
         )
+
+
+def _bulk(modeladmin, request, queryset, change, done_message) -> None:
+    # One service call per article: the same rules (revision, cache, log) as the change form.
+    articles = list(queryset)
+    for article in articles:
+        change(article)
+    count = len(articles)
+    modeladmin.message_user(request, done_message(count) % {"count": count}, messages.SUCCESS)
 
 
 class FlatPageForm(FlatpageForm):

@@ -26,6 +26,6 @@ class ArticlesConfig(AppConfig):
                 "search_vector",
                 "preview_key",
                 "reading_time",
-            ],  # fmt: skip
+            ],
             follow=["tags"],
         )

@@ -137,9 +137,7 @@ def _approvals(options, varnish: int) -> dict:
     from comments.models import Comment
     from comments.services import comment_approve, comment_submit
 
-    articles = list(
-        Article.objects.published().order_by("-published_at")[: options.crawl_articles]
-    )
+    articles = list(Article.objects.published().order_by("-published_at")[: options.crawl_articles])
     urls = ["/"] + [c.get_absolute_url() for c in Category.objects.all()]
     urls += [a.get_absolute_url() for a in Author.objects.all()]
     urls += [a.get_absolute_url() for a in articles]
@@ -223,9 +221,10 @@ def _drain_tasks() -> None:
     from django_tasks_db.models import DBTaskResult
 
     deadline = time.monotonic() + 300
-    while DBTaskResult.objects.ready().exists() or DBTaskResult.objects.filter(
-        status="RUNNING"
-    ).exists():
+    while (
+        DBTaskResult.objects.ready().exists()
+        or DBTaskResult.objects.filter(status="RUNNING").exists()
+    ):
         if time.monotonic() > deadline:
             raise RuntimeError("the worker did not finish the purges")
         time.sleep(0.05)

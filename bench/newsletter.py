@@ -22,7 +22,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.run import (
+from bench.run.harness import (
     PG,
     REDIS_URL,
     SECRET_KEY,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
-from bench import run
+from bench.run import harness
 
 
 def main() -> None:
@@ -19,14 +19,16 @@ def main() -> None:
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 20
     data_set = sys.argv[3] if len(sys.argv) > 3 else "small"
     database = f"karriere_bench_{data_set}"
-    os.environ.update(run.django_env(database, str(run.STATIC_ROOT), port=run.PORTS[data_set]))
+    os.environ.update(
+        harness.django_env(database, str(harness.STATIC_ROOT), port=harness.PORTS[data_set])
+    )
     import django
 
     django.setup()
     from django.test import Client
     from pyinstrument import Profiler
 
-    client = Client(HTTP_USER_AGENT=run.BROWSER_UA)
+    client = Client(HTTP_USER_AGENT=harness.BROWSER_UA)
     client.cookies["bench-nocache"] = "1"
     client.get(url)  # warm up: templates compiled, connections open
     profiler = Profiler(interval=0.0005)

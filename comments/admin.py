@@ -110,19 +110,9 @@ class CommentAdmin(admin.ModelAdmin):
         "user_agent",
         "moderator_mail_state",
     ]
-    # Status changes go through the actions (and so through the services) only.
-    readonly_fields = [
-        "article",
-        "parent",
-        "status",
-        "previous_status",
-        "created_at",
-        "approved_at",
-        "approved_by",
-        "ip_address",
-        "user_agent",
-        "moderator_mail_state",
-    ]
+    # Moderators may correct what the reader typed; status changes go through the actions (and
+    # so through the services) only.
+    readonly_fields = [name for name in fields if name not in ("name", "email", "url", "text")]
 
     # A read-only field, not an inline: the change form's POST stays as it was.
     @admin.display(description=_("moderator notification"))

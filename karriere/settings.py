@@ -14,34 +14,20 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
-from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+# Fixed browser policies (no variable changes them), spelled out with their reasons there.
+from karriere.browser_policies import (  # noqa: F401 (settings django-csp and middleware read)
+    ADMIN_CONTENT_SECURITY_POLICY,
+    CONTENT_SECURITY_POLICY,
+    PERMISSIONS_POLICY,
+)
+from karriere.env import env_bool, env_int, env_list
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-TRUE_VALUES = {"1", "true", "yes", "on"}
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return value.strip().lower() in TRUE_VALUES
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    return int(value) if value else default
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
-
-
+# --- the site: debug, secret key, hosts, addresses ----------------------------------------
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 # Only for local development; production refuses to start with it (see below).
@@ -72,6 +58,7 @@ PUBLISHER_IMPRINT = os.environ.get(
     "Geschäftsführung: Erika Mustermann, Amtsgericht Berlin HRB 000000",
 )
 
+# --- apps, middleware, URLs, templates ----------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -144,6 +131,7 @@ TEMPLATES = [
     },
 ]
 
+# --- database, cache, background work -----------------------------------------------------
 # Database: SQLite in the project folder unless DATABASE_URL says otherwise.
 DATABASES = {
     "default": dj_database_url.parse(
@@ -202,6 +190,7 @@ TASK_MAX_RUNS = env_int("TASK_MAX_RUNS", 3)
 # this long after they were queued; then, like 5xx answers, they are recorded as failed.
 MAIL_RETRY_HOURS = env_int("MAIL_RETRY_HOURS", 24)
 
+# --- passwords, language, static and media files ------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -247,6 +236,7 @@ STORAGES = {
 
 SITE_ID = 1
 
+# --- e-mail -------------------------------------------------------------------------------
 # E-mail: SMTP when EMAIL_HOST is set, else the console (development).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
 if EMAIL_HOST:
@@ -272,7 +262,8 @@ ANYMAIL = {
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Karriere-Magazin <redaktion@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Security. Behind a TLS-terminating proxy set DJANGO_SECURE_PROXY_SSL_HEADER=true.
+# --- security -----------------------------------------------------------------------------
+# Behind a TLS-terminating proxy set DJANGO_SECURE_PROXY_SSL_HEADER=true.
 if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
@@ -296,57 +287,8 @@ X_FRAME_OPTIONS = "DENY"
 # Number of reverse proxies in front of the app that append to X-Forwarded-For (0: trust none).
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
-# Content-Security-Policy (django-csp, karriere/middleware.py). Reader pages: everything from
-# our own origin, no inline scripts or styles; a script that must be inline carries
-# nonce="{{ request.csp_nonce }}" (never on a page the page cache stores: the nonce changes
-# per response).
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF, NONCE],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
-    }
-}
-# The admin and /ckeditor/ (staff only). CKEditor 4 wires its toolbar with onclick= handlers
-# and javascript: links and answers uploads with an inline <script>, so scripts and styles may
-# be inline here; it frames its upload answer and shows pasted images as data:/blob: URLs.
-# No nonce: a nonce would make browsers ignore 'unsafe-inline'.
-ADMIN_CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF, UNSAFE_INLINE],
-        "style-src": [SELF, UNSAFE_INLINE],
-        "img-src": [SELF, "data:", "blob:"],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        "frame-src": [SELF],
-        "frame-ancestors": [SELF],
-    }
-}
-# Browser features no page uses are switched off for every page (karriere/middleware.py).
-PERMISSIONS_POLICY = {
-    feature: []
-    for feature in (
-        "accelerometer",
-        "autoplay",
-        "browsing-topics",
-        "camera",
-        "display-capture",
-        "geolocation",
-        "gyroscope",
-        "magnetometer",
-        "microphone",
-        "midi",
-        "payment",
-        "usb",
-    )
-}
+# Content-Security-Policy (django-csp, reader pages and the admin) and Permissions-Policy
+# (karriere/middleware.py) come from karriere/browser_policies.py: see the imports above.
 
 # Admin login throttling (django-axes, karriere/security.py): after AXES_FAILURE_LIMIT failed
 # logins from one client IP, or for one username from one client IP, logins from that IP / for
@@ -383,10 +325,7 @@ SILENCED_SYSTEM_CHECKS = [
     "ckeditor.W001",
 ]
 
-# django-ckeditor: CKEditor 4 runs only in the staff-only admin; uploads are staff-only and
-# image-only. Settings for it live with the articles app's configuration below.
-CKEDITOR_UPLOAD_PATH = "uploads/"
-
+# --- logging ------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -410,6 +349,7 @@ ARTICLES_IMAGE_EXPIRED_PLACEHOLDER = os.environ.get("ARTICLES_IMAGE_EXPIRED_PLAC
 ARTICLES_IMAGE_LICENCE_EMAILS = env_list("ARTICLES_IMAGE_LICENCE_EMAILS", [])
 # CKEditor uploads: our own upload view (articles.ckeditor) checks every file with Pillow and
 # refuses non-images and SVG; these settings keep the package's own paths in line with it.
+CKEDITOR_UPLOAD_PATH = "uploads/"
 CKEDITOR_ALLOW_NONIMAGE_FILES = False
 CKEDITOR_IMAGE_BACKEND = "ckeditor_uploader.backends.PillowBackend"
 CKEDITOR_RESTRICT_BY_USER = False
