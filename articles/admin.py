@@ -12,29 +12,24 @@ from django.contrib import admin, messages
 from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from articles import admin_mails  # noqa: F401 (registers the licence reminders' admin)
 from articles.admin_images import image_thumbnail
 from articles.admin_taxonomy import GermanSlugMixin
-from articles.admin_workplace import ArticleAdminForm, ArticleWorkplaceMixin
+from articles.admin_workplace import ArticleAdminForm, ArticleTrashMixin, ArticleWorkplaceMixin
 from articles.charts import daily_views_svg, top_articles_admin
 from articles.models import Article, Author, SlugRedirect
 from articles.services import (
     article_publish,
     article_save,
     article_trash,
-    article_trash_empty,
     article_unpublish,
-    article_untrash,
     author_for_user,
 )
 from articles.text import sanitize_body
@@ -86,7 +81,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleWorkplaceMixin, GermanSlugMixin, admin.ModelAdmin):
+class ArticleAdmin(ArticleWorkplaceMixin, ArticleTrashMixin, GermanSlugMixin, admin.ModelAdmin):
     slug_source = "title"
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
@@ -146,9 +141,6 @@ class ArticleAdmin(ArticleWorkplaceMixin, GermanSlugMixin, admin.ModelAdmin):
 
     def has_publish_permission(self, request):
         return self._can_publish(request)
-
-    def has_empty_trash_permission(self, request):
-        return request.user.has_perm("articles.empty_trash")
 
     def get_queryset(self, request):
         # Articles in the trash have their own page (trash/); everywhere else they are gone.
@@ -217,17 +209,6 @@ class ArticleAdmin(ArticleWorkplaceMixin, GermanSlugMixin, admin.ModelAdmin):
                 form.base_fields[name].widget.attrs["data-counter"] = "true"
         return form
 
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {})}
-        extra_context["has_delete_permission"] = self.has_delete_permission(request)
-        return super().changelist_view(request, extra_context)
-
-    def get_actions(self, request):
-        # Deleting goes through the trash (move_to_trash); emptying it is its own right.
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
     def save_model(self, request, obj, form, change):
         authors = list(form.cleaned_data.get("authors") or [])
         if not self._can_change_any(request):
@@ -245,24 +226,6 @@ class ArticleAdmin(ArticleWorkplaceMixin, GermanSlugMixin, admin.ModelAdmin):
         # article_save wrote the authors and tags (inside the revision); only formsets remain.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
-
-    def delete_model(self, request, obj):
-        article_trash(article=obj, user=request.user)
-
-    def get_deleted_objects(self, objs, request):
-        # "Delete" moves to the trash: nothing else goes, so no rights on comments are needed.
-        return [str(obj) for obj in objs], {}, set(), []
-
-    def response_delete(self, request, obj_display, obj_id):
-        response = super().response_delete(request, obj_display, obj_id)
-        # Replace Django's "deleted" message: the article is in the trash, not gone.
-        list(messages.get_messages(request))
-        self.message_user(
-            request,
-            gettext("“%(title)s” was moved to the trash.") % {"title": obj_display},
-            messages.SUCCESS,
-        )
-        return response
 
     def construct_change_message(self, request, form, formsets, add=False):
         # Django stores the field labels in English and translates them when shown, which
@@ -372,43 +335,6 @@ class ArticleAdmin(ArticleWorkplaceMixin, GermanSlugMixin, admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
-
-    # --- trash -------------------------------------------------------------------------------
-
-    def trash_view(self, request):
-        if not self.has_delete_permission(request):
-            raise PermissionDenied
-        trashed = self.model.objects.for_editor(request.user).in_trash().order_by("-trashed_at")
-        if request.method == "POST":
-            if "empty" in request.POST:
-                count = article_trash_empty(user=request.user)
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(count)d article deleted for good.",
-                        "%(count)d articles deleted for good.",
-                        count,
-                    )
-                    % {"count": count},
-                    messages.SUCCESS,
-                )
-            else:
-                article = get_object_or_404(trashed, pk=request.POST.get("restore"))
-                article_untrash(article=article, user=request.user)
-                self.message_user(
-                    request,
-                    gettext("“%(title)s” is back from the trash.") % {"title": article.title},
-                    messages.SUCCESS,
-                )
-            return HttpResponseRedirect(request.path)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": gettext("Trash"),
-            "articles": trashed.prefetch_related("authors"),
-            "can_empty": self.has_empty_trash_permission(request),
-        }
-        return TemplateResponse(request, "admin/articles/article/trash.html", context)
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_public else None

@@ -1,5 +1,5 @@
-"""The editors' workplace on the article form: edit conflicts, revisions, autosave and who
-else has the form open."""
+"""The editors' workplace on the article form: edit conflicts, revisions, autosave, who else
+has the form open, and the trash."""
 
 from __future__ import annotations
 
@@ -15,12 +15,19 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from articles import revisions
 from articles.models import Article, ArticleAutosave, ArticleEditPresence, format_when
-from articles.services import article_autosave, article_restore, article_versions
+from articles.services import (
+    article_autosave,
+    article_restore,
+    article_trash,
+    article_trash_empty,
+    article_untrash,
+    article_versions,
+)
 
 # An open change form pings every 30 seconds; after this long without a ping it counts as closed.
 PRESENCE_TIMEOUT = timedelta(seconds=75)
@@ -240,3 +247,75 @@ class ArticleWorkplaceMixin:
                 ),
             }
         )
+
+
+class ArticleTrashMixin:
+    """Deleting an article moves it to the trash (Papierkorb), from where it comes back whole;
+    emptying the trash is a right of its own."""
+
+    def has_empty_trash_permission(self, request):
+        return request.user.has_perm("articles.empty_trash")
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {})}
+        extra_context["has_delete_permission"] = self.has_delete_permission(request)
+        return super().changelist_view(request, extra_context)
+
+    def get_actions(self, request):
+        # Deleting goes through the trash (move_to_trash); emptying it is its own right.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_model(self, request, obj):
+        article_trash(article=obj, user=request.user)
+
+    def get_deleted_objects(self, objs, request):
+        # "Delete" moves to the trash: nothing else goes, so no rights on comments are needed.
+        return [str(obj) for obj in objs], {}, set(), []
+
+    def response_delete(self, request, obj_display, obj_id):
+        response = super().response_delete(request, obj_display, obj_id)
+        # Replace Django's "deleted" message: the article is in the trash, not gone.
+        list(messages.get_messages(request))
+        self.message_user(
+            request,
+            gettext("“%(title)s” was moved to the trash.") % {"title": obj_display},
+            messages.SUCCESS,
+        )
+        return response
+
+    def trash_view(self, request):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        trashed = self.model.objects.for_editor(request.user).in_trash().order_by("-trashed_at")
+        if request.method == "POST":
+            if "empty" in request.POST:
+                count = article_trash_empty(user=request.user)
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d article deleted for good.",
+                        "%(count)d articles deleted for good.",
+                        count,
+                    )
+                    % {"count": count},
+                    messages.SUCCESS,
+                )
+            else:
+                article = get_object_or_404(trashed, pk=request.POST.get("restore"))
+                article_untrash(article=article, user=request.user)
+                self.message_user(
+                    request,
+                    gettext("“%(title)s” is back from the trash.") % {"title": article.title},
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Trash"),
+            "articles": trashed.prefetch_related("authors"),
+            "can_empty": self.has_empty_trash_permission(request),
+        }
+        return TemplateResponse(request, "admin/articles/article/trash.html", context)

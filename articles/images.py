@@ -11,17 +11,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
+from django.db import models
+from django.db.models.fields.files import ImageFieldFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
-# Raster formats browsers show everywhere. SVG is never accepted: it can carry scripts.
-ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
-RENDITION_WIDTHS = (400, 800, 1200)
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
+# The raster formats browsers show everywhere (as Pillow names them), with the extension a file
+# of that format is stored under. SVG is never accepted: it can carry scripts.
 FORMAT_EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
+RENDITION_WIDTHS = (400, 800, 1200)
 
 
 def validate_image_upload(file) -> None:
@@ -50,7 +51,7 @@ def validate_image_upload(file) -> None:
         ) from error
     finally:
         file.seek(position)
-    if image_format not in ALLOWED_FORMATS:
+    if image_format not in FORMAT_EXTENSIONS:
         raise ValidationError(
             _("Images in the format %(format)s are not allowed. Please upload a JPEG, PNG, GIF "
               "or WebP.") % {"format": image_format},
@@ -165,20 +166,36 @@ def rendition_files(renditions: dict) -> list[str]:
 
 @deconstructible
 class RandomImageName:
-    """``upload_to`` for images: a random name in ``folder/YYYY/MM/``.
+    """``upload_to`` for images: a random name in ``folder/YYYY/MM/`` with the extension of the
+    format Pillow finds in the file, whatever the uploader called it (for fields of
+    ``ImageFieldNamedByFormat``, which hand it the name with that extension).
 
-    Names then say nothing about people or drafts, and the stored extension is always an image
-    one: the web server picks the content type from it, so a (validated) image uploaded as
-    ``bild.html`` must not be stored under that name.
+    Names then say nothing about people or drafts, and the stored extension is always that of
+    the real format: the web server picks the content type from it, so a (validated) image
+    uploaded as ``bild.html`` or a PNG named ``.jpg`` is not stored under that name.
     """
 
     def __init__(self, folder: str) -> None:
         self.folder = folder
 
     def __call__(self, instance, filename: str) -> str:
-        suffix = PurePosixPath(filename).suffix.lower()
-        extension = suffix if suffix in IMAGE_SUFFIXES else ".jpg"
+        # The name's extension is the real format's already (ImageFieldFileNamedByFormat).
+        extension = PurePosixPath(filename).suffix
         return f"{self.folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
 
     def __eq__(self, other) -> bool:
         return isinstance(other, RandomImageName) and other.folder == self.folder
+
+
+class ImageFieldFileNamedByFormat(ImageFieldFile):
+    """Every save, from a form, the admin or code, names the file by the format Pillow finds in
+    it (``image_extension``), never by the name it came with."""
+
+    def save(self, name, content, save=True):
+        super().save(f"upload{image_extension(content)}", content, save)
+
+
+class ImageFieldNamedByFormat(models.ImageField):
+    """An image field whose stored extension is that of the file's real format."""
+
+    attr_class = ImageFieldFileNamedByFormat

@@ -22,12 +22,13 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import invalidation
 from articles.images import (
+    ImageFieldNamedByFormat,
     RandomImageName,
-    image_extension,
     make_renditions,
     rendition_files,
     validate_image_upload,
 )
+from karriere.outbox import OutgoingMail
 
 CC_URLS = {
     "cc-by": "by",
@@ -101,7 +102,7 @@ class Image(models.Model):
         V3 = "3.0", "3.0"
         V2 = "2.0", "2.0"
 
-    file = models.ImageField(
+    file = ImageFieldNamedByFormat(
         _("image file"),
         upload_to=RandomImageName("images"),
         validators=[validate_image_upload],
@@ -193,10 +194,9 @@ class Image(models.Model):
         loaded = getattr(self, "_loaded", {})
         using = kwargs.get("using")
         if self.file and not self.file._committed:
-            # Store the upload first so the renditions are made from the stored file, under a
-            # random name whose extension is that of the format found in the file.
-            extension = image_extension(self.file.file)
-            self.file.save(f"bild{extension}", self.file.file, save=False)
+            # Store the upload first so the renditions are made from the stored file (under a
+            # random name with the extension of its real format: ImageFieldNamedByFormat).
+            self.file.save(self.file.name, self.file.file, save=False)
         source = (str(self.file), self.focal_x, self.focal_y)
         stale = []
         if self.file and (source != _as_source(loaded.get("source")) or not self.renditions):
@@ -333,14 +333,13 @@ def _as_source(value) -> tuple | None:
     return (str(value[0] or ""), value[1], value[2]) if value else None
 
 
-class ImageLicenceReminder(models.Model):
-    """One row per week whose reminder mail about ending licences went out: claimed before
-    sending, so a retried or doubled task never mails the Redaktion twice."""
+class ImageLicenceReminder(OutgoingMail):
+    """The week's reminder mail about ending licences: one row per week, claimed before it is
+    sent (karriere.outbox), so a retried or doubled task never mails the Redaktion twice."""
 
     week = models.DateField(_("week"), unique=True)
-    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
 
-    class Meta:
+    class Meta(OutgoingMail.Meta):
         verbose_name = _("licence reminder")
         verbose_name_plural = _("licence reminders")
 

@@ -5,21 +5,16 @@ benchmark seed. ``Article.save`` refuses to run outside it."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
 from typing import Any
 
 import reversion
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst, get_text_list
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from reversion.models import Version
 
 from articles import invalidation
@@ -40,8 +35,8 @@ from articles.models import (
     format_when,
     unique_slug,
 )
-from articles.tasks import notify_review_requested
-from karriere.outbox import automatic_message
+from articles.tasks import notify_review_requested, send_licence_reminder
+from karriere import outbox
 
 # What a revision comment names when it changed (in this order), and what restoring a revision
 # brings back. Status and date are not restored: restoring never publishes by itself. The hero
@@ -51,8 +46,6 @@ CONTENT_FIELDS = [
     "category", "seo_title", "seo_description", "featured", "comments_open",
 ]  # fmt: skip
 TRACKED_FIELDS = [*CONTENT_FIELDS, "status", "published_at"]
-# The role that reviews and publishes (karriere/roles.py); it gets the review mails.
-EDITORIAL_GROUP = "Redaktion"
 
 
 @transaction.atomic
@@ -239,42 +232,6 @@ def article_restore(*, article: Article, version: Version, user: AbstractBaseUse
     )
 
 
-# --- review requests ------------------------------------------------------------------------
-
-
-def review_request_notify(*, review_request_id: int) -> None:
-    """Mail the editorial team (members of the Redaktion group) about an article awaiting
-    review, at most once per request."""
-    with transaction.atomic():
-        request = (
-            ReviewRequest.objects.select_for_update(of=("self",))
-            .select_related("article", "requested_by")
-            .filter(pk=review_request_id, notified_at__isnull=True)
-            .first()
-        )
-        if request is None:
-            return
-        recipients = list(
-            get_user_model()
-            .objects.filter(groups__name=EDITORIAL_GROUP, is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
-            .distinct()
-        )
-        if recipients:
-            admin_url = settings.SITE_URL + reverse(
-                "admin:articles_article_change", args=[request.article_id]
-            )
-            body = render_to_string(
-                "articles/review_request_mail.txt", {"request": request, "admin_url": admin_url}
-            )
-            subject = gettext("Please review: %(title)s") % {"title": request.article.title}
-            send_mail(subject, body, None, recipients)
-        # Marked in the same transaction, so a retried task does not send a second mail.
-        request.notified_at = timezone.now()
-        request.save(update_fields=["notified_at"])
-
-
 # --- trash ----------------------------------------------------------------------------------
 
 
@@ -329,50 +286,6 @@ def author_for_user(*, user: AbstractBaseUser) -> Author:
 
 
 @transaction.atomic
-def image_licence_reminder_send(*, today: date | None = None) -> int:
-    """Mail the Redaktion the images whose licence ends within 30 days, once per week.
-
-    Returns how many images the mail listed (0: nothing to report, no one to tell, or this
-    week's mail went out already). The week's row is claimed in the same transaction as the
-    mail is sent, so a retried or doubled task never sends it twice.
-    """
-    today = today or timezone.localdate()
-    images = list(Image.objects.expiring(days=30).with_usage().order_by("licence_until", "title"))
-    recipients = sorted(
-        set(
-            get_user_model()
-            .objects.filter(groups__name="Redaktion", is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-        | set(settings.ARTICLES_IMAGE_LICENCE_EMAILS)
-    )
-    if not images or not recipients:
-        return 0
-    week = today - timedelta(days=today.weekday())
-    _, claimed = ImageLicenceReminder.objects.get_or_create(week=week)
-    if not claimed:
-        return 0
-    body = render_to_string(
-        "articles/mail/licence_reminder.txt",
-        {
-            "images": images,
-            "admin_url": settings.SITE_URL
-            + reverse("admin:articles_image_changelist")
-            + "?lizenz=endet",
-            "site_url": settings.SITE_URL,
-        },
-    )
-    subject = ngettext(
-        "Image licences: %(count)d licence ends within 30 days",
-        "Image licences: %(count)d licences end within 30 days",
-        len(images),
-    ) % {"count": len(images)}
-    automatic_message(subject=subject, body=body, to=recipients).send()
-    return len(images)
-
-
-@transaction.atomic
 def tag_merge(*, tags: list[Tag], name: str) -> Tag:
     """Merge ``tags`` into the tag called ``name`` (existing or new): their articles get that
     tag, the others are deleted and their addresses redirect to it."""
@@ -391,3 +304,8 @@ def tag_merge(*, tags: list[Tag], name: str) -> Tag:
         tag.delete()  # invalidates the pages showing it
     invalidation.tag_changed(target)
     return target
+
+
+def licence_reminders_resend(*, mails: QuerySet[ImageLicenceReminder]) -> int:
+    """The admin's "Erneut senden": queue undelivered licence reminders again; return how many."""
+    return outbox.mails_resend(mails=mails, task=send_licence_reminder)

@@ -1,8 +1,12 @@
+"""Background work of the articles; each task is a thin wrapper around a worker-side function."""
+
 from __future__ import annotations
 
 from django_tasks import task
 
-from articles import counting
+from articles import counting, mail
+from articles.models import ImageLicenceReminder
+from karriere import outbox
 
 
 @task()
@@ -12,17 +16,25 @@ def flush_view_counts() -> int:
 
 
 @task()
-def mail_expiring_image_licences() -> int:
+def mail_expiring_image_licences() -> str:
     """The weekly mail to the Redaktion about image licences ending within 30 days."""
-    # Imported here: services imports this module to enqueue its tasks.
-    from articles.services import image_licence_reminder_send
+    reminder = mail.licence_reminder_of_the_week()
+    if reminder is None:
+        return "nothing to report"
+    return send_licence_reminder.call(reminder.pk)
 
-    return image_licence_reminder_send()
+
+@task()
+def send_licence_reminder(reminder_id: int) -> str:
+    """Deliver the week's reminder at most once (claim → send → mark, karriere.outbox)."""
+    return outbox.deliver(
+        ImageLicenceReminder,
+        reminder_id,
+        build=mail.licence_reminder_message,
+        retry=send_licence_reminder,
+    )
 
 
 @task()
 def notify_review_requested(review_request_id: int) -> None:
-    # Imported here: services imports this module to enqueue the task.
-    from articles.services import review_request_notify
-
-    review_request_notify(review_request_id=review_request_id)
+    mail.review_request_notify(review_request_id=review_request_id)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import ItemBase, TagBase
 
 from articles import invalidation
-from articles.images import RandomImageName, validate_image_upload
+from articles.images import ImageFieldNamedByFormat, RandomImageName, validate_image_upload
 from articles.text import german_slugify
 
 
@@ -73,7 +73,7 @@ class Author(DependencyKeysMixin, models.Model):
     name = models.CharField(_("display name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     bio = models.TextField(_("short bio"), blank=True)
-    photo = models.ImageField(
+    photo = ImageFieldNamedByFormat(
         _("photo"),
         upload_to=RandomImageName("authors"),
         blank=True,

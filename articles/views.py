@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Paginator
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -69,10 +70,16 @@ def render_article_page(
     article: Article,
     *,
     preview: bool = False,
-    extra_context: dict | None = None,
+    comment_form: Form | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The article page; the comments app uses it to show its form again with errors."""
+    """The article page.
+
+    ``comment_form``: the comments app's seam for its error path. After a failed comment POST
+    it passes the bound form here, and ``{% comment_section %}`` shows it (reader's input and
+    errors) instead of an empty one; ``status`` is then the refusal's HTTP status. Articles
+    knows nothing more about comments than this context entry.
+    """
     tags = list(article.tags.all())
     related = list(
         Article.objects.published()
@@ -88,9 +95,9 @@ def render_article_page(
         *keys(related),
     )
     context = {"article": article, "tags": tags, "related": related, "preview": preview}
-    response = render(
-        request, "articles/article_detail.html", {**context, **(extra_context or {})}, status=status
-    )
+    if comment_form is not None:
+        context["comment_form"] = comment_form
+    response = render(request, "articles/article_detail.html", context, status=status)
     if preview:
         response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -2,6 +2,8 @@
 
     python -m bench.newsletter            # 10,000 subscribers, 1 and 2 workers
     BENCH_SUBSCRIBERS=10000,100000 python -m bench.newsletter
+    BENCH_DATABASE=karriere_x_bench BENCH_REDIS_URL=redis://127.0.0.1:6379/8 \
+        BENCH_SMTP_PORT=8825 python -m bench.newsletter   # beside other checkouts
 
 For each list size and worker count: a fresh issue is sent by real ``db_worker`` processes
 (PostgreSQL, the task database queue) to an aiosmtpd server that accepts and discards every
@@ -33,7 +35,10 @@ from bench.run.harness import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-DATABASE = "karriere_bench_newsletter"
+# Several checkouts share one machine: each picks its own database, Redis db and SMTP port.
+DATABASE = os.environ.get("BENCH_DATABASE", "karriere_bench_newsletter")
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", REDIS_URL)
+SMTP_PORT = int(os.environ.get("BENCH_SMTP_PORT", "0"))
 BATCH_SIZE = 500
 SECTION = "## Newsletter sending"
 
@@ -47,7 +52,7 @@ def worker_env(smtp_port: int) -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_LOG_LEVEL": "WARNING",
         "DATABASE_URL": f"{PG}/{DATABASE}",
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": BENCH_REDIS_URL,
         "CACHE_KEY_PREFIX": f"bench-{DATABASE}",
         "SITE_URL": "https://karriere.example",
         "EMAIL_HOST": "127.0.0.1",
@@ -88,6 +93,7 @@ def seed(subscribers: int) -> None:
     from django.db import connection
 
     from articles.models import Article, Author, Category
+    from articles.services import article_save
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -103,21 +109,24 @@ def seed(subscribers: int) -> None:
             [subscribers],
         )
     if not Article.objects.published().exists():
-        category = Category.objects.create(name="Gehalt & Verhandlung", slug="gehalt")
-        author = Author.objects.create(name="Jürgen Groß", slug="juergen-gross")
+        # get_or_create: a run that stopped half-way may have left them behind.
+        category, _ = Category.objects.get_or_create(name="Gehalt & Verhandlung", slug="gehalt")
+        author, _ = Author.objects.get_or_create(name="Jürgen Groß", slug="juergen-gross")
         for n in range(5):
-            article = Article.objects.create(
-                title=f"Gehaltserhöhung verhandeln, Teil {n + 1}",
-                teaser="Wie du Weiterbildungsmöglichkeiten und Gehalt zusammen ansprichst.",
-                body="<p>Text</p>",
-                category=category,
-                status=Article.Status.PUBLISHED,
+            article_save(
+                article=Article(
+                    title=f"Gehaltserhöhung verhandeln, Teil {n + 1}",
+                    teaser="Wie du Weiterbildungsmöglichkeiten und Gehalt zusammen ansprichst.",
+                    body="<p>Text</p>",
+                    category=category,
+                    status=Article.Status.PUBLISHED,
+                ),
+                authors=[author],
             )
-            article.authors.set([author])
 
 
 def new_issue(subject: str):
-    from newsletter import sending
+    from newsletter import services
     from newsletter.models import NewsletterIssue
 
     issue = NewsletterIssue.objects.create(
@@ -125,7 +134,7 @@ def new_issue(subject: str):
         preheader="Drei Tipps für dein nächstes Jahresgespräch",
         intro="<p>Liebe Leserin, lieber Leser, diesmal geht’s ums Geld.</p>",
     )
-    sending.issue_fill_newest(issue=issue, count=5)
+    services.issue_fill_newest(issue=issue, count=5)
     return issue
 
 
@@ -144,7 +153,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 def send_once(subscribers: int, workers: int, smtp_port: int, sink: Sink) -> dict:
-    from newsletter import sending
+    from newsletter import services
     from newsletter.models import NewsletterIssue
 
     issue = new_issue(f"Bench {subscribers} × {workers}")
@@ -164,7 +173,7 @@ def send_once(subscribers: int, workers: int, smtp_port: int, sink: Sink) -> dic
         sink.count, sink.first, sink.last = 0, None, None
     cpu_before = sum(cpu_seconds(p.pid) for p in processes)
     started = time.monotonic()
-    sending.issue_send(issue=issue, actor="bench")
+    services.issue_send(issue=issue, actor="bench")
     try:
         while True:
             time.sleep(0.25)
@@ -200,18 +209,18 @@ def queries_per_batch() -> tuple[int, int, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext, override_settings
 
-    from newsletter import sending
+    from newsletter import services, tasks
 
     issue = new_issue("Bench queries")
-    sending.issue_send(issue=issue, actor="bench")
+    services.issue_send(issue=issue, actor="bench")
     with CaptureQueriesContext(connection) as prepare:
-        batches = sending.issue_prepare(issue_id=issue.pk)
+        batches = tasks.prepare_issue.call(issue.pk)
     with (
         override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
         CaptureQueriesContext(connection) as batch,
     ):
-        sending.issue_batch_send(issue_id=issue.pk, batch=0)
-    sending.issue_cancel(issue=issue)
+        tasks.send_issue_batch.call(issue.pk, 0)
+    services.issue_cancel(issue=issue)
     with connection.cursor() as cursor:  # its other batches' tasks are not part of the run
         cursor.execute("TRUNCATE django_tasks_database_dbtaskresult")
     return len(prepare), batches, len(batch)
@@ -280,7 +289,7 @@ def main() -> None:
     from aiosmtpd.controller import Controller
 
     sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller = Controller(sink, hostname="127.0.0.1", port=SMTP_PORT or free_port())
     controller.start()
     load_start = load_average()
     rows, queries = [], {}

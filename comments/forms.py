@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from comments.models import Comment
+from karriere.forms import HoneypotMixin, honeypot_field
 
 TIMESTAMP_SALT = "comments.form-timestamp"
 
@@ -40,7 +41,7 @@ class WebsiteField(forms.URLField):
     default_validators = [URLValidator(schemes=["http", "https"])]
 
 
-class CommentForm(forms.Form):
+class CommentForm(HoneypotMixin, forms.Form):
     name = forms.CharField(
         label=_("Name"),
         max_length=80,
@@ -93,12 +94,9 @@ class CommentForm(forms.Form):
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     timestamp = forms.CharField(required=False, widget=forms.HiddenInput)
-    # Honeypot: hidden from people by CSS, filled in by naive bots.
-    phone = forms.CharField(
-        label=_("Please leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
+    # The honeypot; not "website", which readers fill in here.
+    phone = honeypot_field()
+    honeypot_name = "phone"
 
     def __init__(self, *args, article: Article, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,12 +109,10 @@ class CommentForm(forms.Form):
         clock starts again."""
         return form_timestamp(article_id=self.article.pk)
 
-    @property
-    def is_bot(self) -> bool:
-        return bool(self.cleaned_data.get("phone"))
-
     def clean_email(self) -> str:
-        # Lower-cased so flood control and duplicate detection match however it is typed.
+        # The whole address lower-cased: here it is only a key (flood control, duplicates,
+        # known authors, personal-data requests), never mailed. The newsletter mails its
+        # addresses, so it keeps the local part as typed (newsletter.models.normalise_email).
         return self.cleaned_data["email"].lower()
 
     def clean_parent(self) -> int | None:

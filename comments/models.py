@@ -55,6 +55,18 @@ class CommentQuerySet(models.QuerySet):
     def pending(self) -> CommentQuerySet:
         return self.filter(status=Comment.Status.PENDING)
 
+    def erase_client_data(self, *, older_than_days: int | None = None) -> int:
+        """Erase IP address and user agent of comments older than the retention period
+        (``COMMENTS_CLIENT_DATA_RETENTION_DAYS`` unless given); return how many changed."""
+        if older_than_days is None:
+            older_than_days = settings.COMMENTS_CLIENT_DATA_RETENTION_DAYS
+        cutoff = timezone.now() - timedelta(days=older_than_days)
+        return (
+            self.filter(created_at__lt=cutoff)
+            .exclude(ip_address__isnull=True, user_agent="")
+            .update(ip_address=None, user_agent="")
+        )
+
 
 class Comment(models.Model):
     class Status(models.TextChoices):

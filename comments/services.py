@@ -8,18 +8,15 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q, QuerySet
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext, gettext_lazy
 
 from articles import invalidation
 from articles.models import Article
+from comments.mail import moderator_recipients
 from comments.models import (
     Comment,
     ModerationWord,
@@ -29,11 +26,8 @@ from comments.models import (
 )
 from comments.tasks import send_moderator_mail
 from karriere import outbox
-from karriere.outbox import automatic_message
 
 Status = Comment.Status
-# The role that moderates comments (karriere/roles.py); its members get the moderator mail.
-MODERATION_GROUP = "Moderation"
 
 # "https://…", "http://…" and bare "www.…" (but not the "www." inside an URL already counted).
 LINK_PATTERN = re.compile(r"https?://|(?<![/\w.])www\.", re.IGNORECASE)
@@ -162,7 +156,7 @@ def comment_submit(
         url=url,
         text=text,
         ip_address=ip_address or None,
-        user_agent=user_agent[:500],
+        user_agent=user_agent,
     )
     comment.status = _initial_status(comment)
     if comment.status == Status.APPROVED:
@@ -180,31 +174,6 @@ def comment_submit(
         notification = ModeratorMail.objects.create(comment=comment)
         send_moderator_mail.enqueue(notification.pk)
     return comment
-
-
-def _moderator_mail_build(notification: ModeratorMail) -> EmailMessage | None:
-    comment = Comment.objects.select_related("article").get(pk=notification.comment_id)
-    # Handled before the mail went out (or nobody to tell): no need to disturb anyone.
-    recipients = moderator_recipients()
-    if comment.status != Status.PENDING or not recipients:
-        return None
-    admin_url = settings.SITE_URL + reverse("admin:comments_comment_change", args=[comment.pk])
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string(
-            "comments/moderator_notification.txt", {"comment": comment, "admin_url": admin_url}
-        )
-        subject = gettext("New comment awaits approval: %(title)s") % {
-            "title": comment.article.title
-        }
-    return automatic_message(subject=subject, body=body, to=recipients)
-
-
-def moderator_mail_send(*, mail_id: int) -> str:
-    """Mail the moderators about a held comment at most once (claim → send → mark,
-    karriere.outbox); transient failures are retried, permanent ones recorded for the admin."""
-    return outbox.deliver(
-        ModeratorMail, mail_id, build=_moderator_mail_build, retry=send_moderator_mail
-    )
 
 
 def moderator_mails_resend(*, mails: QuerySet[ModeratorMail]) -> int:
@@ -286,18 +255,6 @@ def comment_reply_as_staff(*, parent: Comment, text: str, moderator: Any) -> Com
     return reply
 
 
-def moderator_recipients() -> list[str]:
-    """Who gets the "awaits approval" mail: the members of the Moderation group (active, with
-    an address) and the addresses in ``COMMENTS_MODERATOR_EMAILS``."""
-    members = (
-        get_user_model()
-        .objects.filter(groups__name=MODERATION_GROUP, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    return sorted({*settings.COMMENTS_MODERATOR_EMAILS, *members})
-
-
 @transaction.atomic
 def comment_delete(*, comment: Comment) -> None:
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
@@ -345,16 +302,3 @@ def comment_personal_data_anonymise(*, email: str) -> int:
     for article_id in shown_on:
         invalidation.comment_count_changed(article_id=article_id)
     return count
-
-
-def comment_client_data_erase(*, older_than_days: int | None = None) -> int:
-    """Erase IP address and user agent of comments older than the retention period."""
-    days = (
-        settings.COMMENTS_CLIENT_DATA_RETENTION_DAYS if older_than_days is None else older_than_days
-    )
-    cutoff = timezone.now() - timedelta(days=days)
-    return (
-        Comment.objects.filter(created_at__lt=cutoff)
-        .exclude(ip_address__isnull=True, user_agent="")
-        .update(ip_address=None, user_agent="")
-    )

@@ -1,19 +1,23 @@
+"""Background work of the comments; each task is a thin wrapper around a worker-side function."""
+
 from __future__ import annotations
 
 from django_tasks import task
 
-# The services are imported inside the tasks: services imports this module to enqueue them.
+from comments import mail
+from comments.models import Comment, ModeratorMail
+from karriere import outbox
 
 
 @task()
 def send_moderator_mail(mail_id: int) -> str:
-    from comments.services import moderator_mail_send
-
-    return moderator_mail_send(mail_id=mail_id)
+    """Mail the moderators about a held comment at most once (claim → send → mark,
+    karriere.outbox); transient failures are retried, permanent ones recorded for the admin."""
+    return outbox.deliver(
+        ModeratorMail, mail_id, build=mail.moderator_message, retry=send_moderator_mail
+    )
 
 
 @task()
 def erase_comment_client_data() -> int:
-    from comments.services import comment_client_data_erase
-
-    return comment_client_data_erase()
+    return Comment.objects.erase_client_data()

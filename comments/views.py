@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
-from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
@@ -13,40 +11,10 @@ from articles.models import Article
 from articles.views import render_article_page
 from comments.forms import CommentForm, form_timestamp
 from comments.models import Comment, comments_open
+from comments.pending import remember_pending_comment
 from comments.services import CommentRejected, CommentsClosed, comment_submit
 from karriere.crossorigin import anonymous_post
-from karriere.net import client_ip
-
-PENDING_COOKIE = "karriere_eigene_kommentare"
-PENDING_COOKIE_SALT = "comments.own-pending"
-
-
-def own_pending_comment_ids(request: HttpRequest | None) -> list[int]:
-    """Ids of the pending comments this browser wrote, from the signed cookie."""
-    if request is None or PENDING_COOKIE not in request.COOKIES:
-        return []
-    try:
-        ids = signing.loads(
-            request.COOKIES[PENDING_COOKIE],
-            salt=PENDING_COOKIE_SALT,
-            max_age=settings.COMMENTS_PENDING_COOKIE_MAX_AGE,
-        )
-    except signing.BadSignature:
-        return []
-    return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
-
-
-def _remember_pending_comment(request: HttpRequest, response: HttpResponse, comment_id: int):
-    # Keep the last few only: the cookie must stay small.
-    ids = [*own_pending_comment_ids(request), comment_id][-20:]
-    response.set_cookie(
-        PENDING_COOKIE,
-        signing.dumps(ids, salt=PENDING_COOKIE_SALT),
-        max_age=settings.COMMENTS_PENDING_COOKIE_MAX_AGE,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
+from karriere.net import client_ip, client_user_agent
 
 
 def _closed_page(request: HttpRequest, article: Article) -> HttpResponse:
@@ -77,7 +45,7 @@ def comment_post(request: HttpRequest, article_id: int) -> HttpResponse:
         return _closed_page(request, article)
     form = CommentForm(request.POST, article=article)
     if not form.is_valid():
-        return render_article_page(request, article, extra_context={"comment_form": form})
+        return render_article_page(request, article, comment_form=form)
 
     awaiting = gettext("Thank you! Your comment will appear once a moderator has approved it.")
     if form.is_bot:
@@ -95,7 +63,7 @@ def comment_post(request: HttpRequest, article_id: int) -> HttpResponse:
             text=data["text"],
             parent=form.parent_comment,
             ip_address=client_ip(request),
-            user_agent=request.headers.get("user-agent", ""),
+            user_agent=client_user_agent(request),
             exempt_from_flood_control=request.user.is_staff,
         )
     except CommentsClosed:
@@ -103,7 +71,7 @@ def comment_post(request: HttpRequest, article_id: int) -> HttpResponse:
     except CommentRejected as rejected:
         form.add_error(None, rejected.message)
         response = render_article_page(
-            request, article, extra_context={"comment_form": form}, status=rejected.status_code
+            request, article, comment_form=form, status=rejected.status_code
         )
         if rejected.retry_after is not None:
             response["Retry-After"] = str(rejected.retry_after)
@@ -116,5 +84,5 @@ def comment_post(request: HttpRequest, article_id: int) -> HttpResponse:
         messages.success(request, awaiting)
     response = HttpResponseRedirect(f"{article.get_absolute_url()}#kommentar-{comment.pk}")
     if comment.status == Comment.Status.PENDING:
-        _remember_pending_comment(request, response, comment.pk)
+        remember_pending_comment(request, response, comment.pk)
     return response

@@ -5,6 +5,9 @@ import ipaddress
 from django.conf import settings
 from django.http import HttpRequest
 
+# The length every model stores of a browser's User-Agent header.
+USER_AGENT_MAX_LENGTH = 500
+
 
 def client_ip(request: HttpRequest) -> str:
     """The reader's IP address, for rate limits and abuse handling.
@@ -28,3 +31,8 @@ def client_ip(request: HttpRequest) -> str:
             except ValueError:
                 pass
     return remote
+
+
+def client_user_agent(request: HttpRequest) -> str:
+    """The browser's User-Agent header, cut to what the models store."""
+    return request.headers.get("User-Agent", "")[:USER_AGENT_MAX_LENGTH]

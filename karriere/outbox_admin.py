@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from karriere.admin_mixins import ReadOnlyAdminMixin
+
 MAIL_FIELDS = [
     "state",
     "attempts",
@@ -31,21 +33,12 @@ class DeliveryFilter(admin.SimpleListFilter):
         return queryset
 
 
-class OutgoingMailAdmin(admin.ModelAdmin):
+class OutgoingMailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only list of one app's mails. Subclasses implement ``resend_mails`` with the app's
     service (``<thing>_mails_resend(*, mails)``) and add their own columns."""
 
     list_filter = [DeliveryFilter, "state"]
     actions = ["resend"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def resend_mails(self, queryset) -> int:
         raise NotImplementedError
@@ -80,14 +73,8 @@ class OutgoingMailAdmin(admin.ModelAdmin):
             )
 
 
-class OutgoingMailInline(admin.TabularInline):
+class OutgoingMailInline(ReadOnlyAdminMixin, admin.TabularInline):
     fields = readonly_fields = MAIL_FIELDS
     extra = 0
     can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

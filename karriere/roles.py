@@ -32,6 +32,9 @@ ROLES: dict[str, list[str]] = {
         *_crud("articles.slugredirect"),
         *_crud("articles.image"),
         "articles.delete_used_image",
+        # Licence reminders that did not reach the Redaktion, and "Erneut senden".
+        *_crud("articles.imagelicencereminder", "view"),
+        "articles.resend_mail",
         *_crud("articles.tag"),
         # A consent text that readers agreed to is evidence: editors add new versions only.
         *_crud("newsletter.consenttext", "add", "view"),

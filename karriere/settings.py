@@ -394,6 +394,9 @@ COMMENTS_CLIENT_DATA_RETENTION_DAYS = env_int("COMMENTS_CLIENT_DATA_RETENTION_DA
 COMMENTS_SPAM_CHECKER = os.environ.get("COMMENTS_SPAM_CHECKER", "").strip()
 # How long an author sees their own pending comment (signed cookie), in seconds.
 COMMENTS_PENDING_COOKIE_MAX_AGE = env_int("COMMENTS_PENDING_COOKIE_MAX_AGE", 24 * 60 * 60)
+# The signed cookie with the ids of a reader's own pending comments (comments/pending.py). Named
+# here, not in the app: the page cache below skips readers who carry it.
+COMMENTS_PENDING_COOKIE_NAME = "karriere_eigene_kommentare"
 
 # --- newsletter ---------------------------------------------------------------------------
 # Double opt-in: how long a confirmation link works, and when unconfirmed signups are deleted.
@@ -445,8 +448,8 @@ VIEW_COUNT_TOP_CACHE_SECONDS = env_int("VIEW_COUNT_TOP_CACHE_SECONDS", 300)
 PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", True)
 PAGECACHE_TIMEOUT = env_int("PAGECACHE_TIMEOUT", 300)
 # Readers with one of these cookies get a fresh page: a pending Django message, and their own
-# comment awaiting moderation (comments/views.py: PENDING_COOKIE).
-PAGECACHE_BYPASS_COOKIES = ["messages", "karriere_eigene_kommentare"]
+# comment awaiting moderation (comments/pending.py).
+PAGECACHE_BYPASS_COOKIES = ["messages", COMMENTS_PENDING_COOKIE_NAME]
 
 # --- shared HTTP caches (Varnish, CDN) -----------------------------------------------------
 # Anonymous reader pages are `Cache-Control: public` with these lifetimes (seconds): browsers

@@ -12,8 +12,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from karriere.admin_mixins import ReadOnlyAdminMixin
 from karriere.outbox_admin import MAIL_FIELDS, OutgoingMailAdmin, OutgoingMailInline
-from newsletter import services
+
+# admin_issues registers issues, deliveries and the welcome mail: imported for that alone.
+from newsletter import admin_issues, services  # noqa: F401
 from newsletter.models import ConsentEvent, ConsentText, Subscriber, SubscriberMail, Suppression
 
 EVIDENCE_FIELDS = [
@@ -33,19 +36,6 @@ EVIDENCE_FIELDS = [
 def _csv_safe(value: str) -> str:
     # Spreadsheets run cells starting with these as formulas (CSV injection).
     return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-class ReadOnlyAdminMixin:
-    """Evidence is shown, never written, through the admin."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ConsentEventInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -206,7 +196,3 @@ class ConsentTextAdmin(admin.ModelAdmin):
 class SuppressionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "reason", "created_at"]
     list_filter = ["reason"]
-
-
-# Issues, deliveries and the welcome mail have their own module.
-from newsletter import admin_issues  # noqa: E402, F401

@@ -16,12 +16,13 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from newsletter import issue_mail, sending
-from newsletter.admin import ReadOnlyAdminMixin
-from newsletter.models import Delivery, IssueArticle, NewsletterIssue, WelcomeMail
+from karriere.admin_mixins import ReadOnlyAdminMixin
+from newsletter import issue_mail, services
+from newsletter.models import Delivery, IssueArticle, NewsletterIssue, Subscriber, WelcomeMail
 
 SEND_PERMISSION = "newsletter.send_newsletterissue"
 
@@ -107,6 +108,21 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (obj is None or obj.is_editable)
 
+    def get_fields(self, request, obj=None):
+        # Read-only (sent, or no right to change): the texts as subscribers read them, not
+        # their HTML source.
+        if obj is not None and not self.has_change_permission(request, obj):
+            return ["subject", "preheader", "intro_shown", "closing_shown"]
+        return super().get_fields(request, obj)
+
+    @admin.display(description=NewsletterIssue._meta.get_field("intro").verbose_name)
+    def intro_shown(self, obj):
+        return mark_safe(obj.intro)  # sanitised when saved, like article bodies
+
+    @admin.display(description=NewsletterIssue._meta.get_field("closing").verbose_name)
+    def closing_shown(self, obj):
+        return mark_safe(obj.closing)  # sanitised when saved
+
     def has_send_permission(self, request) -> bool:
         return request.user.has_perm(SEND_PERMISSION)
 
@@ -187,8 +203,8 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         except ValueError:
             count = settings.NEWSLETTER_NEWEST_ARTICLES
         try:
-            added = sending.issue_fill_newest(issue=issue, count=count)
-        except sending.IssueStateError:
+            added = services.issue_fill_newest(issue=issue, count=count)
+        except services.IssueStateError:
             self.message_user(request, _("Only a draft can be changed."), messages.ERROR)
             return redirect("admin:newsletter_newsletterissue_change", pk)
         if added:
@@ -227,7 +243,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         form = TestSendForm(request.POST if request.method == "POST" else None, initial=initial)
         if form.is_valid():
             addresses = form.cleaned_data["addresses"]
-            sending.issue_test_send(issue=issue, addresses=addresses)
+            services.issue_test_send(issue=issue, addresses=addresses)
             self.message_user(
                 request,
                 _("The test mail goes out to %(addresses)s in a moment.")
@@ -244,12 +260,12 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
             self.message_user(request, _("This issue has already been sent."), messages.ERROR)
             return redirect("admin:newsletter_newsletterissue_change", pk)
         form = SendForm(request.POST if request.method == "POST" else None)
-        count = sending.recipients()
+        count = Subscriber.objects.confirmed().count()
         if request.POST.get("confirm") == "yes" and form.is_valid():
             when = form.cleaned_data["scheduled_for"]
             try:
-                sending.issue_send(issue=issue, actor=request.user.get_username(), when=when)
-            except sending.IssueStateError:
+                services.issue_send(issue=issue, actor=request.user.get_username(), when=when)
+            except services.IssueStateError:
                 self.message_user(request, _("This issue has already been sent."), messages.ERROR)
                 return redirect("admin:newsletter_newsletterissue_change", pk)
             if when:
@@ -274,8 +290,8 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         issue = self._issue(request, pk, needs="send")
         if request.method == "POST" and request.POST.get("confirm") == "yes":
             try:
-                stopped = sending.issue_cancel(issue=issue)
-            except sending.IssueStateError:
+                stopped = services.issue_cancel(issue=issue)
+            except services.IssueStateError:
                 self.message_user(request, _("This issue is not being sent."), messages.ERROR)
             else:
                 self.message_user(

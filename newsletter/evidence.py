@@ -4,8 +4,9 @@
 ``bulk_create(update_conflicts=True)`` or raw SQL would get past the model. Triggers (migration
 ``newsletter/migrations/0003_consent_event_append_only_triggers.py``) refuse every UPDATE and
 every DELETE of ``newsletter_consentevent`` in the database itself, except inside
-``evidence_erasure()``: the one documented way to remove evidence (the right to erasure and the
-purge of signups that were never confirmed, both in ``newsletter/services.py``).
+``evidence_erasure()``: the one documented way to remove evidence (the right to erasure,
+``services.subscriber_erase``, and the purge of signups that were never confirmed,
+``sending.subscribers_purge_unconfirmed``).
 
 The permission is local to the connection (SQLite: a flag the trigger reads through an SQL
 function this module registers; PostgreSQL: a transaction-local setting) and ends with the

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from karriere.forms import HoneypotMixin, honeypot_field
 from newsletter.models import ConsentText, normalise_email
 
 EMAIL_ERRORS = {
@@ -19,7 +20,7 @@ class EmailForm(forms.Form):
         return normalise_email(self.cleaned_data["email"])
 
 
-class SignupForm(EmailForm):
+class SignupForm(HoneypotMixin, EmailForm):
     """The signup box and page. The consent checkbox is never pre-ticked, and the form carries
     the version of the consent text it showed, so the evidence names exactly what was agreed."""
 
@@ -29,8 +30,7 @@ class SignupForm(EmailForm):
             "required": _("Please tick the box to confirm that you want the newsletter.")
         },
     )
-    # Honeypot: hidden from people by CSS, filled in by naive bots.
-    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    website = honeypot_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,7 +55,3 @@ class SignupForm(EmailForm):
                 "consent", _("The consent text has changed. Please read it and tick the box again.")
             )
         return cleaned
-
-    @property
-    def is_bot(self) -> bool:
-        return bool(self.cleaned_data.get("website"))

@@ -1,4 +1,8 @@
-"""Building the newsletter's e-mails (sending happens in tasks, never in a request)."""
+"""Building the newsletter's e-mails (sending happens in tasks, never in a request).
+
+``subscriber_mail_build`` and ``subscriber_mail_sent`` are what ``karriere.outbox.deliver`` runs
+around a claimed ``SubscriberMail`` (``newsletter.tasks.send_subscriber_mail``).
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,12 @@ from django.core.mail import EmailMessage
 from django.core.mail.message import make_msgid
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from karriere.outbox import automatic_message
 from newsletter import tokens
-from newsletter.models import Subscriber
+from newsletter.models import ConsentEvent, Subscriber, SubscriberMail
 
 # The template's name is its version: the consent evidence records which wording went out, so a
 # changed confirmation text gets a new file (confirmation_v2.txt) instead of an edit.
@@ -111,3 +115,36 @@ def unsubscribe_link_message(*, subscriber: Subscriber) -> EmailMessage:
         body = render_to_string(UNSUBSCRIBE_LINK_TEMPLATE, {"site_name": settings.SITE_NAME})
         subject = gettext("Your unsubscribe link – %(site)s") % {"site": settings.SITE_NAME}
     return subscriber_message(subscriber=subscriber, subject=subject, body=body)
+
+
+def subscriber_mail_build(queued: SubscriberMail) -> EmailMessage | None:
+    """The message for a claimed mail, or None if it is no longer needed. A confirmation gets a
+    fresh token, made here in the worker, so it is never stored anywhere in plain text (not even
+    in the task queue); it is saved with the claim."""
+    subscriber = Subscriber.objects.select_for_update().get(pk=queued.subscriber_id)
+    if queued.kind == SubscriberMail.Kind.UNSUBSCRIBE_LINK:
+        if subscriber.status != Subscriber.Status.CONFIRMED:
+            return None
+        return unsubscribe_link_message(subscriber=subscriber)
+    if subscriber.status != Subscriber.Status.PENDING:  # confirmed or unsubscribed meanwhile
+        return None
+    token = tokens.new_confirm_token()
+    subscriber.confirm_token_hash = tokens.hash_confirm_token(token)
+    subscriber.confirm_token_expires_at = timezone.now() + Subscriber.confirm_token_lifetime()
+    subscriber.confirm_token_used_at = None
+    subscriber.save(
+        update_fields=["confirm_token_hash", "confirm_token_expires_at", "confirm_token_used_at"]
+    )
+    return confirmation_message(subscriber=subscriber, token=token)
+
+
+def subscriber_mail_sent(sent: SubscriberMail, message: EmailMessage) -> None:
+    """Evidence that the confirmation mail went out, with the wording's version."""
+    if sent.kind == SubscriberMail.Kind.CONFIRMATION:
+        ConsentEvent.objects.create(
+            subscriber_id=sent.subscriber_id,
+            kind=ConsentEvent.Kind.CONFIRMATION_SENT,
+            channel=ConsentEvent.Channel.MAIL,
+            message_id=message.extra_headers["Message-ID"],
+            template_version=CONFIRMATION_TEMPLATE,
+        )

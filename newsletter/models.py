@@ -74,6 +74,10 @@ class SubscriberQuerySet(models.QuerySet):
     def for_address(self, email: str) -> SubscriberQuerySet:
         return self.filter(email__iexact=email)
 
+    def confirmed(self) -> SubscriberQuerySet:
+        """Who gets an issue: the number the editor confirms, the list the worker streams."""
+        return self.filter(status=Subscriber.Status.CONFIRMED)
+
     def unconfirmed_since(self, cutoff: datetime) -> SubscriberQuerySet:
         return self.filter(status=Subscriber.Status.PENDING, requested_at__lt=cutoff)
 
@@ -357,6 +361,10 @@ class IssueArticle(models.Model):
 
 
 class DeliveryQuerySet(models.QuerySet):
+    def waiting(self) -> DeliveryQuerySet:
+        """Not yet handed to the backend: what a worker may claim and cancelling stops."""
+        return self.filter(status__in=[Delivery.Status.QUEUED, Delivery.Status.RETRY])
+
     def figures(self) -> dict[str, int]:
         """How far an issue got, in one query (the issue page and the progress bar)."""
         S = Delivery.Status
@@ -440,6 +448,9 @@ class IpThrottle(models.Model):
     """Request counter per (hashed) client IP, in the database so limits hold across processes
     and survive restarts."""
 
+    # The longest block; a day without one forgets the strikes (and the purge the row).
+    MAX_BACKOFF = timedelta(days=1)
+
     ip_hash = models.CharField(max_length=64, unique=True)
     window_start = models.DateTimeField()
     count = models.PositiveIntegerField(default=0)
@@ -474,6 +485,9 @@ class WelcomeMail(models.Model):
 
 
 def normalise_email(raw: str) -> str:
-    """Trim and lower-case the domain; the local part keeps its case (uniqueness ignores it)."""
+    """Trim and lower-case the domain; the local part keeps its case (uniqueness ignores it).
+
+    Not the comments' rule (whole address lower-cased): this address is mailed, and a mail
+    server may treat the local part's case as meaningful (RFC 5321), so it is sent as typed."""
     local, at, domain = raw.strip().rpartition("@")
     return f"{local}@{domain.lower()}" if at else raw.strip()

@@ -1,104 +1,45 @@
-"""Composing and sending newsletter issues (the issue workflow; services.py keeps signups).
+"""The worker's side of the newsletter: sending an issue, its test mail and the welcome mail, and
+the hourly purge. Called by ``tasks.py`` (and the purge command); editors start the work through
+``services.py``. A function that queues follow-up work takes the task as a parameter (as
+``karriere.outbox.deliver`` takes ``retry``), so this module never imports ``tasks``.
 
 Sending never mails anyone twice: every recipient has a Delivery row (unique per issue and
 subscriber), and a mail is handed to the backend only after its row was switched from
 "queued"/"retry" to "sending" by one UPDATE that only one worker can win. A worker that dies
 after the hand-off leaves the row "sending": nobody knows whether the mail left, so it is not
 sent again and the figures call it unknown. Everything not yet claimed goes out when the work is
-taken up again (a retried batch task, or ``issues_resume_stalled``).
+taken up again: a dead worker's batch task by ``karriere.taskqueue`` once its lease ran out, a
+batch task that ended with an error by ``issues_resume_stalled``.
 """
 
 from __future__ import annotations
 
 import smtplib
-import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import F, Max, Min
+from django.db.models import F, Max, Min, Q
 from django.utils import timezone
+from django_tasks.base import Task
 
-from articles.models import Article
 from karriere.mailerrors import is_transient, retry_delay
-from newsletter import issue_mail, mail, tasks, tokens
+from newsletter import issue_mail, mail, tokens
+from newsletter.evidence import evidence_erasure
 from newsletter.models import (
     ConsentEvent,
     Delivery,
-    IssueArticle,
+    IpThrottle,
     NewsletterIssue,
     Subscriber,
     Suppression,
     WelcomeMail,
 )
 
-OPEN = [Delivery.Status.QUEUED, Delivery.Status.RETRY]
 # This many temporary failures in a row mean the server is in trouble, not one mailbox: the
 # batch stops and waits instead of running through its list.
 SERVER_TROUBLE_STREAK = 3
-
-
-class IssueStateError(Exception):
-    """The issue is not in a state that allows this (e.g. sending a sent issue again)."""
-
-
-def recipients() -> int:
-    return Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED).count()
-
-
-@transaction.atomic
-def issue_fill_newest(*, issue: NewsletterIssue, count: int) -> int:
-    """Append the newest ``count`` articles published since the last issue went out (that are
-    not in this issue yet); return how many were added."""
-    if not issue.is_editable:
-        raise IssueStateError("Only a draft can be changed.")
-    articles = Article.objects.published().exclude(pk__in=issue.items.values("article_id"))
-    since = NewsletterIssue.objects.exclude(pk=issue.pk).last_sent_at()
-    if since is not None:
-        articles = articles.filter(published_at__gt=since)
-    newest = list(articles.order_by("-published_at", "-pk")[:count])
-    last = issue.items.aggregate(last=Max("position"))["last"] or 0
-    IssueArticle.objects.bulk_create(
-        IssueArticle(issue=issue, article=article, position=last + index)
-        for index, article in enumerate(newest, start=1)
-    )
-    return len(newest)
-
-
-@transaction.atomic
-def issue_send(*, issue: NewsletterIssue, actor: str, when: datetime | None = None) -> None:
-    """Send now, or at ``when`` (status "scheduled"). An issue is sent at most once."""
-    issue = NewsletterIssue.objects.select_for_update().get(pk=issue.pk)
-    if issue.status != NewsletterIssue.Status.DRAFT:
-        raise IssueStateError("Only a draft can be sent.")
-    now = timezone.now()
-    issue.send_requested_by = actor[:150]
-    if when is not None and when > now:
-        issue.status = NewsletterIssue.Status.SCHEDULED
-        issue.scheduled_for = when
-        tasks.prepare_issue.using(run_after=when).enqueue(issue.pk)
-    else:
-        issue.status = NewsletterIssue.Status.SENDING
-        issue.started_at = now
-        tasks.prepare_issue.enqueue(issue.pk)
-    issue.save(update_fields=["status", "scheduled_for", "started_at", "send_requested_by"])
-
-
-@transaction.atomic
-def issue_cancel(*, issue: NewsletterIssue) -> int:
-    """Stop what has not gone out; return how many deliveries were cancelled."""
-    issue = NewsletterIssue.objects.select_for_update().get(pk=issue.pk)
-    if issue.status not in (NewsletterIssue.Status.SCHEDULED, NewsletterIssue.Status.SENDING):
-        raise IssueStateError("Only a scheduled or sending issue can be cancelled.")
-    now = timezone.now()
-    issue.status = NewsletterIssue.Status.CANCELLED
-    issue.finished_at = now
-    issue.save(update_fields=["status", "finished_at"])
-    # A running batch claims rows by their status, so it stops at the next recipient.
-    return issue.deliveries.filter(status__in=OPEN).update(
-        status=Delivery.Status.CANCELLED, updated_at=now
-    )
 
 
 def _batch_slot(start: datetime, batch: int) -> datetime:
@@ -109,10 +50,11 @@ def _batch_slot(start: datetime, batch: int) -> datetime:
 
 
 @transaction.atomic
-def issue_prepare(*, issue_id: int) -> int:
-    """Create a Delivery row for every confirmed subscriber, in batches, and queue one task per
-    batch (spread over time when ``NEWSLETTER_MAX_PER_MINUTE`` is set). Streams the list: never
-    more than one batch of ids in memory. Returns the number of batches."""
+def issue_prepare(*, issue_id: int, send_batch: Task) -> int:
+    """Create a Delivery row for every confirmed subscriber, in batches, and queue one
+    ``send_batch`` task per batch (spread over time when ``NEWSLETTER_MAX_PER_MINUTE`` is set).
+    Streams the list: never more than one batch of ids in memory. Returns the number of
+    batches."""
     issue = NewsletterIssue.objects.select_for_update().filter(pk=issue_id).first()
     if issue is None or issue.prepared:
         return 0
@@ -126,7 +68,7 @@ def issue_prepare(*, issue_id: int) -> int:
         return 0  # cancelled before it started
     size = settings.NEWSLETTER_BATCH_SIZE
     ids = (
-        Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED)
+        Subscriber.objects.confirmed()
         .order_by("pk")
         .values_list("pk", flat=True)
         .iterator(chunk_size=size)
@@ -135,10 +77,10 @@ def issue_prepare(*, issue_id: int) -> int:
     for subscriber_id in ids:
         chunk.append(subscriber_id)
         if len(chunk) == size:
-            _queue_batch(issue, batch, chunk, now)
+            _queue_batch(issue, batch, chunk, now, send_batch)
             batch, chunk = batch + 1, []
     if chunk:
-        _queue_batch(issue, batch, chunk, now)
+        _queue_batch(issue, batch, chunk, now, send_batch)
         batch += 1
     issue.prepared = True
     if batch == 0:
@@ -147,7 +89,9 @@ def issue_prepare(*, issue_id: int) -> int:
     return batch
 
 
-def _queue_batch(issue: NewsletterIssue, batch: int, subscriber_ids: list[int], now) -> None:
+def _queue_batch(
+    issue: NewsletterIssue, batch: int, subscriber_ids: list[int], now, send_batch: Task
+) -> None:
     slot = _batch_slot(now, batch)
     Delivery.objects.bulk_create(
         [
@@ -158,7 +102,7 @@ def _queue_batch(issue: NewsletterIssue, batch: int, subscriber_ids: list[int], 
         ],
         ignore_conflicts=True,
     )
-    task = tasks.send_issue_batch if slot <= now else tasks.send_issue_batch.using(run_after=slot)
+    task = send_batch if slot <= now else send_batch.using(run_after=slot)
     task.enqueue(issue.pk, batch)
 
 
@@ -179,7 +123,7 @@ def _skip_ineligible(rows: list[Delivery], now: datetime) -> list[Delivery]:
         )
         (eligible if ok else skipped).append(row)
     if skipped:
-        Delivery.objects.filter(pk__in=[row.pk for row in skipped], status__in=OPEN).update(
+        Delivery.objects.waiting().filter(pk__in=[row.pk for row in skipped]).update(
             status=Delivery.Status.SKIPPED, updated_at=now
         )
     return eligible
@@ -188,7 +132,9 @@ def _skip_ineligible(rows: list[Delivery], now: datetime) -> list[Delivery]:
 def _claim(row: Delivery, message_id: str) -> bool:
     """Take the row for this worker; False if someone else has it or it was cancelled."""
     return (
-        Delivery.objects.filter(pk=row.pk, status__in=OPEN).update(
+        Delivery.objects.waiting()
+        .filter(pk=row.pk)
+        .update(
             status=Delivery.Status.SENDING,
             attempts=F("attempts") + 1,
             message_id=message_id,
@@ -240,15 +186,16 @@ def _record_unknown(row: Delivery, error: BaseException) -> None:
 
 # Not atomic: each claim must be committed before its mail is handed over, and each sent mail
 # recorded on its own, so a crash loses at most the one mail in flight.
-def issue_batch_send(*, issue_id: int, batch: int) -> int:
-    """Send one batch's due deliveries; queue itself again for those to retry. Returns the
-    number of mails handed to the backend."""
+def issue_batch_send(*, issue_id: int, batch: int, send_batch: Task) -> int:
+    """Send one batch's due deliveries; queue ``send_batch`` again for those to retry. Returns
+    the number of mails handed to the backend."""
     issue = NewsletterIssue.objects.filter(pk=issue_id).first()
     if issue is None or issue.status != NewsletterIssue.Status.SENDING:
         return 0
     now = timezone.now()
     rows = list(
-        Delivery.objects.filter(issue=issue, batch=batch, status__in=OPEN, next_attempt_at__lte=now)
+        Delivery.objects.waiting()
+        .filter(issue=issue, batch=batch, next_attempt_at__lte=now)
         .select_related("subscriber")
         .only("pk", "attempts", "subscriber__email", "subscriber__status", "subscriber__public_id")
     )
@@ -298,7 +245,7 @@ def issue_batch_send(*, issue_id: int, batch: int) -> int:
         if unrecorded:
             with transaction.atomic():
                 _record_sent(*unrecorded)
-    _continue_or_finish(issue, batch)
+    _continue_or_finish(issue, batch, send_batch)
     return sent
 
 
@@ -306,69 +253,71 @@ def _postpone_batch(issue: NewsletterIssue, batch: int, when: datetime) -> None:
     issue.deliveries.filter(batch=batch, status=Delivery.Status.QUEUED).update(next_attempt_at=when)
 
 
-def _continue_or_finish(issue: NewsletterIssue, batch: int) -> None:
-    left = issue.deliveries.filter(batch=batch, status__in=OPEN).aggregate(
-        next=Min("next_attempt_at")
-    )["next"]
+def _continue_or_finish(issue: NewsletterIssue, batch: int, send_batch: Task) -> None:
+    left = (
+        issue.deliveries.waiting()
+        .filter(batch=batch)
+        .aggregate(next=Min("next_attempt_at"))["next"]
+    )
     if left is not None:
-        tasks.send_issue_batch.using(run_after=left).enqueue(issue.pk, batch)
+        send_batch.using(run_after=left).enqueue(issue.pk, batch)
     else:
         _finish_if_done(issue)
 
 
 def _finish_if_done(issue: NewsletterIssue) -> None:
     # Rows left "sending" (a worker died after the hand-off) do not hold the issue open.
-    if not issue.deliveries.filter(status__in=OPEN).exists():
+    if not issue.deliveries.waiting().exists():
         NewsletterIssue.objects.filter(
             pk=issue.pk, status=NewsletterIssue.Status.SENDING, prepared=True
         ).update(status=NewsletterIssue.Status.SENT, finished_at=timezone.now())
 
 
-def issues_resume_stalled(*, now: datetime | None = None) -> int:
-    """Take up issues whose worker died: queue again every batch with due deliveries of an issue
-    that made no progress for ``NEWSLETTER_STALL_MINUTES``. Claims make a duplicate harmless.
-    Returns the number of tasks queued."""
+def issues_resume_stalled(*, prepare: Task, send_batch: Task, now: datetime | None = None) -> int:
+    """Carry on issues whose work left the queue unfinished: a prepare or batch task that ended
+    with an error (the database went away, a bug) or was given up. Queues again the prepare task,
+    or every batch with due deliveries, of a sending issue without progress for the task lease
+    plus ``NEWSLETTER_STALL_MINUTES``; marks it sent if nothing is left. Returns the number of
+    tasks queued.
+
+    A worker that died is not this function's case: ``karriere.taskqueue`` puts its task back
+    once the lease ran out, and waiting longer than the lease leaves that to it. Should both
+    ever run a batch, the claims make the second one send nothing twice.
+    """
     now = now or timezone.now()
-    stalled_before = now - timedelta(minutes=settings.NEWSLETTER_STALL_MINUTES)
+    patience = timedelta(
+        seconds=settings.TASK_LEASE_SECONDS, minutes=settings.NEWSLETTER_STALL_MINUTES
+    )
+    stalled_before = now - patience
     queued = 0
     for issue in NewsletterIssue.objects.filter(status=NewsletterIssue.Status.SENDING):
         if not issue.prepared:
             if issue.started_at and issue.started_at <= stalled_before:
-                tasks.prepare_issue.enqueue(issue.pk)
+                prepare.enqueue(issue.pk)
                 queued += 1
             continue
         last = issue.deliveries.aggregate(last=Max("updated_at"))["last"]
         if last is not None and last > stalled_before:
             continue
         due = (
-            issue.deliveries.filter(status__in=OPEN, next_attempt_at__lte=now)
+            issue.deliveries.waiting()
+            .filter(next_attempt_at__lte=now)
             .order_by("batch")
             .values_list("batch", flat=True)
             .distinct()
         )
         for batch in due:
-            tasks.send_issue_batch.enqueue(issue.pk, batch)
+            send_batch.enqueue(issue.pk, batch)
             queued += 1
         if not due:
             _finish_if_done(issue)
     return queued
 
 
-def issue_test_send(*, issue: NewsletterIssue, addresses: list[str]) -> None:
-    tasks.send_issue_test.enqueue(issue.pk, addresses)
-
-
 def issue_test_mail_send(*, issue_id: int, addresses: list[str]) -> None:
     issue = NewsletterIssue.objects.get(pk=issue_id)
     messages = [issue_mail.issue_test_message(issue, to=address) for address in addresses]
     get_connection().send_messages(messages)
-
-
-def delivery_unsubscribed(*, issue_id: int, public_id: uuid.UUID) -> None:
-    """Count an unsubscribe that came through this issue's link in its figures."""
-    Delivery.objects.filter(
-        issue_id=issue_id, subscriber__public_id=public_id, unsubscribed_at__isnull=True
-    ).update(unsubscribed_at=timezone.now())
 
 
 @transaction.atomic
@@ -398,3 +347,26 @@ def welcome_mail_send(*, subscriber_id: int) -> None:
         message_id=message.extra_headers["Message-ID"],
         template_version=f"welcome mail {welcome.updated_at:%Y-%m-%d %H:%M}",
     )
+
+
+@transaction.atomic
+def subscribers_purge_unconfirmed(*, now: datetime | None = None) -> int:
+    """Delete signups left unconfirmed for ``NEWSLETTER_UNCONFIRMED_DAYS``; return how many.
+
+    A former subscriber who asked to come back but did not confirm is not deleted (their old
+    consent evidence must stay): they simply return to "unsubscribed".
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.NEWSLETTER_UNCONFIRMED_DAYS)
+    stale = Subscriber.objects.unconfirmed_since(cutoff)
+    stale.filter(confirmed_at__isnull=False).update(
+        status=Subscriber.Status.UNSUBSCRIBED, confirm_token_hash=None
+    )
+    # Signups never confirmed: their request and mail events go with them (storage limitation).
+    with evidence_erasure():
+        _, deleted = stale.filter(confirmed_at__isnull=True).delete()
+    forgotten = now - IpThrottle.MAX_BACKOFF
+    IpThrottle.objects.filter(window_start__lt=forgotten).filter(
+        Q(blocked_until__isnull=True) | Q(blocked_until__lt=forgotten)
+    ).delete()
+    return deleted.get(Subscriber._meta.label, 0)

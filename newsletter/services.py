@@ -1,4 +1,7 @@
-"""The newsletter's workflows. Views, admin actions, tasks and commands all go through here.
+"""The newsletter's workflows as readers and editors start them: signup, confirmation,
+unsubscribe, erasure, composing and sending an issue. Views, admin actions and commands go through
+here; what runs in the worker is in ``sending.py``, ``mail.py`` and ``issue_mail.py``, which
+never import this module (tasks.py sits between them).
 
 Signup and the unsubscribe-link request never tell the caller what happened: whatever the state of
 the address, they return nothing and the page looks the same (no enumeration).
@@ -11,18 +14,21 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
+from articles.models import Article
 from karriere import outbox
-from newsletter import mail, tasks, tokens
+from newsletter import tasks, tokens
 from newsletter.evidence import evidence_erasure
 from newsletter.models import (
     ConsentEvent,
     ConsentText,
+    Delivery,
     IpThrottle,
+    IssueArticle,
+    NewsletterIssue,
     Subscriber,
     SubscriberMail,
     Suppression,
@@ -32,7 +38,6 @@ from newsletter.models import (
 
 # An unsubscribe link is mailed to one address at most this often.
 LINK_MAIL_INTERVAL = timedelta(hours=1)
-MAX_BACKOFF = timedelta(days=1)
 
 
 class ConfirmState(enum.Enum):
@@ -52,7 +57,7 @@ def ip_throttle_allows(*, ip: str, now: datetime) -> bool:
     )
     if throttle.blocked_until and throttle.blocked_until > now:
         return False
-    if throttle.blocked_until and now - throttle.blocked_until > MAX_BACKOFF:
+    if throttle.blocked_until and now - throttle.blocked_until > IpThrottle.MAX_BACKOFF:
         throttle.strikes = 0
         throttle.blocked_until = None
     if now - throttle.window_start >= timedelta(minutes=settings.NEWSLETTER_IP_WINDOW_MINUTES):
@@ -62,7 +67,9 @@ def ip_throttle_allows(*, ip: str, now: datetime) -> bool:
     if not allowed:
         throttle.strikes += 1
         backoff = timedelta(minutes=settings.NEWSLETTER_IP_BACKOFF_MINUTES)
-        throttle.blocked_until = now + min(backoff * 2 ** (throttle.strikes - 1), MAX_BACKOFF)
+        throttle.blocked_until = now + min(
+            backoff * 2 ** (throttle.strikes - 1), IpThrottle.MAX_BACKOFF
+        )
         throttle.window_start, throttle.count = throttle.blocked_until, 0
     throttle.save()
     return allowed
@@ -78,7 +85,7 @@ def _record_web_event(
         created_at=now,
         channel=ConsentEvent.Channel.WEB,
         ip_address=ip or None,
-        user_agent=user_agent[:500],
+        user_agent=user_agent,
         **details,
     )
 
@@ -123,50 +130,6 @@ def subscription_request(
 def _subscriber_mail_queue(subscriber: Subscriber, kind: str) -> None:
     queued = SubscriberMail.objects.create(subscriber=subscriber, kind=kind)
     tasks.send_subscriber_mail.enqueue(queued.pk)
-
-
-def _subscriber_mail_build(queued: SubscriberMail) -> EmailMessage | None:
-    """The message for a claimed mail, or None if it is no longer needed. A confirmation gets a
-    fresh token, made here in the worker, so it is never stored anywhere in plain text (not even
-    in the task queue); it is saved with the claim."""
-    subscriber = Subscriber.objects.select_for_update().get(pk=queued.subscriber_id)
-    if queued.kind == SubscriberMail.Kind.UNSUBSCRIBE_LINK:
-        if subscriber.status != Subscriber.Status.CONFIRMED:
-            return None
-        return mail.unsubscribe_link_message(subscriber=subscriber)
-    if subscriber.status != Subscriber.Status.PENDING:  # confirmed or unsubscribed meanwhile
-        return None
-    token = tokens.new_confirm_token()
-    subscriber.confirm_token_hash = tokens.hash_confirm_token(token)
-    subscriber.confirm_token_expires_at = timezone.now() + Subscriber.confirm_token_lifetime()
-    subscriber.confirm_token_used_at = None
-    subscriber.save(
-        update_fields=["confirm_token_hash", "confirm_token_expires_at", "confirm_token_used_at"]
-    )
-    return mail.confirmation_message(subscriber=subscriber, token=token)
-
-
-def _subscriber_mail_sent(sent: SubscriberMail, message: EmailMessage) -> None:
-    if sent.kind == SubscriberMail.Kind.CONFIRMATION:
-        ConsentEvent.objects.create(
-            subscriber_id=sent.subscriber_id,
-            kind=ConsentEvent.Kind.CONFIRMATION_SENT,
-            channel=ConsentEvent.Channel.MAIL,
-            message_id=message.extra_headers["Message-ID"],
-            template_version=mail.CONFIRMATION_TEMPLATE,
-        )
-
-
-def subscriber_mail_send(*, mail_id: int) -> str:
-    """Send a queued mail to a subscriber at most once (claim → send → mark, karriere.outbox);
-    transient failures are retried, permanent ones recorded on the mail for the admin."""
-    return outbox.deliver(
-        SubscriberMail,
-        mail_id,
-        build=_subscriber_mail_build,
-        on_sent=_subscriber_mail_sent,
-        retry=tasks.send_subscriber_mail,
-    )
 
 
 def subscriber_mails_resend(*, mails: QuerySet[SubscriberMail]) -> int:
@@ -278,23 +241,68 @@ def subscriber_erase(*, subscriber: Subscriber, actor: str) -> None:
         subscriber.delete()
 
 
-@transaction.atomic
-def subscribers_purge_unconfirmed(*, now: datetime | None = None) -> int:
-    """Delete signups left unconfirmed for ``NEWSLETTER_UNCONFIRMED_DAYS``; return how many.
+class IssueStateError(Exception):
+    """The issue is not in a state that allows this (e.g. sending a sent issue again)."""
 
-    A former subscriber who asked to come back but did not confirm is not deleted (their old
-    consent evidence must stay): they simply return to "unsubscribed".
-    """
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.NEWSLETTER_UNCONFIRMED_DAYS)
-    stale = Subscriber.objects.unconfirmed_since(cutoff)
-    stale.filter(confirmed_at__isnull=False).update(
-        status=Subscriber.Status.UNSUBSCRIBED, confirm_token_hash=None
+
+@transaction.atomic
+def issue_fill_newest(*, issue: NewsletterIssue, count: int) -> int:
+    """Append the newest ``count`` articles published since the last issue went out (that are
+    not in this issue yet); return how many were added."""
+    if not issue.is_editable:
+        raise IssueStateError("Only a draft can be changed.")
+    articles = Article.objects.published().exclude(pk__in=issue.items.values("article_id"))
+    since = NewsletterIssue.objects.exclude(pk=issue.pk).last_sent_at()
+    if since is not None:
+        articles = articles.filter(published_at__gt=since)
+    newest = list(articles.order_by("-published_at", "-pk")[:count])
+    last = issue.items.aggregate(last=Max("position"))["last"] or 0
+    IssueArticle.objects.bulk_create(
+        IssueArticle(issue=issue, article=article, position=last + index)
+        for index, article in enumerate(newest, start=1)
     )
-    # Signups never confirmed: their request and mail events go with them (storage limitation).
-    with evidence_erasure():
-        _, deleted = stale.filter(confirmed_at__isnull=True).delete()
-    IpThrottle.objects.filter(window_start__lt=now - MAX_BACKOFF).filter(
-        Q(blocked_until__isnull=True) | Q(blocked_until__lt=now - MAX_BACKOFF)
-    ).delete()
-    return deleted.get(Subscriber._meta.label, 0)
+    return len(newest)
+
+
+@transaction.atomic
+def issue_send(*, issue: NewsletterIssue, actor: str, when: datetime | None = None) -> None:
+    """Send now, or at ``when`` (status "scheduled"). An issue is sent at most once."""
+    issue = NewsletterIssue.objects.select_for_update().get(pk=issue.pk)
+    if issue.status != NewsletterIssue.Status.DRAFT:
+        raise IssueStateError("Only a draft can be sent.")
+    now = timezone.now()
+    issue.send_requested_by = actor[:150]
+    if when is not None and when > now:
+        issue.status = NewsletterIssue.Status.SCHEDULED
+        issue.scheduled_for = when
+        tasks.prepare_issue.using(run_after=when).enqueue(issue.pk)
+    else:
+        issue.status = NewsletterIssue.Status.SENDING
+        issue.started_at = now
+        tasks.prepare_issue.enqueue(issue.pk)
+    issue.save(update_fields=["status", "scheduled_for", "started_at", "send_requested_by"])
+
+
+@transaction.atomic
+def issue_cancel(*, issue: NewsletterIssue) -> int:
+    """Stop what has not gone out; return how many deliveries were cancelled."""
+    issue = NewsletterIssue.objects.select_for_update().get(pk=issue.pk)
+    if issue.status not in (NewsletterIssue.Status.SCHEDULED, NewsletterIssue.Status.SENDING):
+        raise IssueStateError("Only a scheduled or sending issue can be cancelled.")
+    now = timezone.now()
+    issue.status = NewsletterIssue.Status.CANCELLED
+    issue.finished_at = now
+    issue.save(update_fields=["status", "finished_at"])
+    # A running batch claims rows by their status, so it stops at the next recipient.
+    return issue.deliveries.waiting().update(status=Delivery.Status.CANCELLED, updated_at=now)
+
+
+def issue_test_send(*, issue: NewsletterIssue, addresses: list[str]) -> None:
+    tasks.send_issue_test.enqueue(issue.pk, addresses)
+
+
+def delivery_unsubscribed(*, issue_id: int, public_id: uuid.UUID) -> None:
+    """Count an unsubscribe that came through this issue's link in its figures."""
+    Delivery.objects.filter(
+        issue_id=issue_id, subscriber__public_id=public_id, unsubscribed_at__isnull=True
+    ).update(unsubscribed_at=timezone.now())

@@ -8,14 +8,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from karriere.crossorigin import anonymous_post
-from karriere.net import client_ip
-from newsletter import issue_mail, mail, sending, services, tokens
+from karriere.net import client_ip, client_user_agent
+from newsletter import issue_mail, mail, services, tokens
 from newsletter.forms import EmailForm, SignupForm
 from newsletter.models import ConsentEvent, NewsletterIssue
-
-
-def _user_agent(request: HttpRequest) -> str:
-    return request.headers.get("User-Agent", "")
 
 
 def _source_page(request: HttpRequest) -> str:
@@ -35,7 +31,7 @@ def signup(request):
             email=form.cleaned_data["email"],
             consent_text=form.consent_text,
             ip=client_ip(request),
-            user_agent=_user_agent(request),
+            user_agent=client_user_agent(request),
             page=_source_page(request),
         )
     # The same page whatever the address's state (new, pending, confirmed, unsubscribed,
@@ -50,7 +46,7 @@ def confirm(request, token):
     # GET only shows a button: mail security scanners follow links, so a GET must not confirm.
     if request.method == "POST":
         state, subscriber = services.subscription_confirm(
-            token=token, ip=client_ip(request), user_agent=_user_agent(request)
+            token=token, ip=client_ip(request), user_agent=client_user_agent(request)
         )
     else:
         state, subscriber = services.confirm_token_check(token=token)
@@ -82,7 +78,7 @@ def unsubscribe(request, token):
     )
     issue_id = request.GET.get("ausgabe", "")
     if issue_id.isdigit():
-        sending.delivery_unsubscribed(issue_id=int(issue_id), public_id=public_id)
+        services.delivery_unsubscribed(issue_id=int(issue_id), public_id=public_id)
     # 200 with the result, never a redirect: RFC 8058 clients do not follow redirects.
     return render(request, "newsletter/unsubscribed.html")
 

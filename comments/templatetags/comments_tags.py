@@ -5,7 +5,7 @@ from django import template
 from articles.models import Article
 from comments.forms import CommentForm
 from comments.models import Comment, ModeratorMail, comments_open
-from comments.views import own_pending_comment_ids
+from comments.pending import own_pending_comment_ids
 
 register = template.Library()
 
@@ -28,8 +28,9 @@ def _threads(comments: list[Comment]) -> list[tuple[Comment, list[Comment]]]:
 def comment_section(context, article: Article):
     """The comments under an article: one query, however many comments there are.
 
-    After a failed POST the comments view renders the article page with ``comment_form`` in
-    the context; the form is then shown with the reader's input and the errors.
+    After a failed POST the comments view renders the article page with the bound form
+    (``render_article_page(..., comment_form=form)`` puts it in the context as
+    ``comment_form``); it is then shown with the reader's input and the errors.
     """
     request = context.get("request")
     comments = list(Comment.objects.for_article_page(article, own_pending_comment_ids(request)))

@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, ImageLicenceReminder
 from articles.tasks import mail_expiring_image_licences
 from tests.factories import ArticleFactory, ImageFactory
 
@@ -61,6 +62,35 @@ def test_the_redaktion_gets_one_mail_a_week_about_licences_ending_within_30_days
     call_command("run_periodic_jobs", "--once", verbosity=0)
     run_tasks()
     assert len(smtp_inbox.messages) == 2
+
+
+def test_a_refused_licence_reminder_is_shown_to_the_redaktion_and_sent_again_once(
+    redaktion, run_tasks, smtp_inbox, client
+):
+    ImageFactory(
+        title="Fortbildung in Köln", licence_until=timezone.localdate() + timedelta(days=3)
+    )
+    smtp_inbox.data_replies = ["554 5.7.1 Als Spam abgelehnt"]
+    mail_expiring_image_licences.enqueue()
+    run_tasks()
+    reminder = ImageLicenceReminder.objects.get()
+    assert (reminder.state, reminder.attempts) == ("failed", 1)
+    assert smtp_inbox.messages == []
+
+    client.force_login(redaktion[0])
+    changelist = reverse("admin:articles_imagelicencereminder_changelist")
+    html = client.get(changelist, {"zustellung": "nicht-zugestellt"}).content.decode()
+    assert "554 5.7.1 Als Spam abgelehnt" in html and "Erneut senden" in html
+    response = client.post(
+        changelist, {"action": "resend", "_selected_action": [reminder.pk]}, follow=True
+    )
+    assert "1 Mail wird erneut gesendet." in [str(m) for m in response.context["messages"]]
+    run_tasks()
+    run_tasks()
+
+    (mail,) = smtp_inbox.messages
+    assert "Fortbildung in Köln" in mail.get_content()
+    assert ImageLicenceReminder.objects.get().state == "sent"
 
 
 def test_articles_showing_an_expired_image_are_listed_in_the_admin(admin_client):

@@ -14,7 +14,7 @@ from PIL import Image as PILImage
 from articles.media import Image, licence_end
 from articles.models import Article
 from tests.articles.images import jpeg_bytes, phone_jpeg, transparent_png, upload
-from tests.factories import ArticleFactory, ImageFactory
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +140,10 @@ def test_uploaded_images_get_random_names_with_an_image_extension():
         uploaded = ImageFactory.build(file=upload(name, content))
         uploaded.save()
         assert uploaded.file.name.endswith(extension)
+        # Author photos follow the same rule.
+        author = AuthorFactory(photo=upload(name, content))
+        assert author.photo.name.startswith(f"authors/{timezone.now():%Y/%m}/")
+        assert author.photo.name.endswith(extension)
 
 
 def test_image_needs_alt_text_unless_decorative():

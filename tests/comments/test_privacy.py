@@ -18,6 +18,16 @@ pytestmark = pytest.mark.django_db
 PERSONAL_DATA = "/admin/comments/comment/personal-data/"
 
 
+def test_a_browser_name_longer_than_the_column_is_stored_cut_not_refused(
+    article, client, post_comment
+):
+    client.defaults["HTTP_USER_AGENT"] = "Mozilla/5.0 (Gehaltserhöhung) " + "Weiterbildung " * 60
+    response = post_comment(article)
+    assert response.status_code == 302
+    stored = Comment.objects.get().user_agent
+    assert len(stored) == 500 and stored.startswith("Mozilla/5.0 (Gehaltserhöhung)")
+
+
 def test_ip_and_user_agent_are_erased_after_30_days_by_the_command(article, clock):
     now = timezone.now()
     old = CommentFactory(

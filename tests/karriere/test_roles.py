@@ -6,6 +6,8 @@ button), D = delete it. Everything not listed must be refused.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.models import Group, User
@@ -19,6 +21,7 @@ from articles.models import (
     ArticleAutosave,
     ArticleEditPresence,
     Image,
+    ImageLicenceReminder,
     SlugRedirect,
     Tag,
 )
@@ -51,6 +54,7 @@ MODEL_MATRIX = {
     "articles.slugredirect":                 ("LAVCD", "",     "",       "",        "LAVCD"),
     "articles.image":                        ("LAVCD", "LAVCD", "LV",    "LV",      "LAVCD"),
     "articles.tag":                          ("LAVCD", "LV",   "",       "",        "LAVCD"),
+    "articles.imagelicencereminder":         ("LV",    "",     "",       "",        "LV"),
     "comments.comment":                      ("",      "",     "LVCD",   "",        "LVCD"),
     "comments.moderationword":               ("",      "",     "LAVCD",  "",        "LAVCD"),
     "comments.moderatormail":                ("",      "",     "LV",     "",        "LV"),
@@ -85,6 +89,7 @@ ACTION_MATRIX = {
     ("newsletter.subscriber", "erase"):       {"Newsletter", "superuser"},
     ("newsletter.subscribermail", "resend"):  {"Newsletter", "superuser"},
     ("comments.moderatormail", "resend"):     {"Moderation", "superuser"},
+    ("articles.imagelicencereminder", "resend"): {"Redaktion", "superuser"},
     ("articles.tag", "merge_tags"):            {"Redaktion", "superuser"},
 }
 # fmt: on
@@ -135,6 +140,9 @@ def objects(users):
         ),
         "articles.image": ImageFactory(title="Unbenutztes Bild"),
         "articles.tag": Tag.objects.create(name="Gehalt"),
+        "articles.imagelicencereminder": ImageLicenceReminder.objects.create(
+            week=date(2026, 3, 2), state="failed"
+        ),
         "comments.comment": comment,
         "comments.moderatormail": ModeratorMail.objects.create(comment=comment, state="failed"),
         "comments.moderationword": ModerationWord.objects.create(

@@ -159,3 +159,14 @@ def test_other_roles_reach_nothing_of_an_issue(role_client, role):
         assert client.get(url(name, issue)).status_code in (302, 403), name
     assert client.post(url("fill_newest", issue)).status_code == 403
     assert not IssueArticle.objects.filter(issue=issue).count() > 2
+
+
+def test_a_sent_issue_shows_its_texts_as_subscribers_read_them_not_as_html_source(role_client):
+    issue = make_issue(status=NewsletterIssue.Status.SENT, started_at=timezone.now())
+    page = role_client("Newsletter").get(url("change", issue)).content.decode()
+
+    assert "<p>Liebe Leserin, lieber Leser,</p>" in page
+    assert "<p>Viel Erfolg wünscht dir Jürgen Groß</p>" in page
+    assert "&lt;p&gt;" not in page
+    for label in ("Betreff", "Vorschautext", "Einleitung", "Schlusstext"):
+        assert label in page, label

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail as outbox
 
-from newsletter import sending
+from newsletter import sending, services
 from newsletter.models import ConsentEvent, WelcomeMail
 from tests.newsletter.conftest import link_in
 from tests.newsletter.issue_helpers import confirmed, make_issue
@@ -19,7 +19,7 @@ def test_archive_lists_sent_issues_with_a_web_version_free_of_personal_data(
     confirmed("anna.groß@example.de")
     sent = make_issue(subject="Gehaltserhöhung: So klappt’s")
     draft = make_issue(subject="Noch geheimer Entwurf")
-    sending.issue_send(issue=sent, actor="newsletter")
+    services.issue_send(issue=sent, actor="newsletter")
     run_tasks()
 
     archive = client.get("/newsletter/archiv/").content.decode()

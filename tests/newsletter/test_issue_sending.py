@@ -10,7 +10,7 @@ from aiosmtpd.controller import Controller
 from django.test import Client
 from django.utils import timezone
 
-from newsletter import sending, services
+from newsletter import services, tasks
 from newsletter.models import ConsentEvent, Delivery, NewsletterIssue, Subscriber
 from tests.conftest import StallingInbox, free_port
 from tests.newsletter.issue_helpers import confirmed, make_issue, path_of, unsubscribe_target
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def send(issue, actor="newsletter-redakteurin"):
-    sending.issue_send(issue=issue, actor=actor)
+    services.issue_send(issue=issue, actor=actor)
 
 
 def test_subscriber_gets_text_and_html_with_list_headers_over_smtp(smtp_inbox, run_tasks):
@@ -93,7 +93,7 @@ def test_unsubscribed_and_suppressed_addresses_are_skipped_though_subscribed_whe
     anna, bernd, cäcilie = confirmed("anna@example.de", "bernd@example.de", "caecilie@example.de")
     issue = make_issue()
     send(issue)
-    run_tasks_until = sending.issue_prepare(issue_id=issue.pk)
+    run_tasks_until = tasks.prepare_issue.call(issue.pk)
     assert run_tasks_until == 1
     # After the rows were made, before their batch goes out:
     services.subscription_unsubscribe(public_id=anna.public_id, channel="web")
@@ -110,11 +110,11 @@ def test_consent_withdrawn_between_two_batches_is_honoured(settings, smtp_inbox,
     subscribers = confirmed(*(f"leser{n}@example.de" for n in range(4)))
     issue = make_issue()
     send(issue)
-    sending.issue_prepare(issue_id=issue.pk)
-    assert sending.issue_batch_send(issue_id=issue.pk, batch=0) == 2
+    tasks.prepare_issue.call(issue.pk)
+    assert tasks.send_issue_batch.call(issue.pk, 0) == 2
 
     services.subscription_unsubscribe(public_id=subscribers[3].public_id, channel="web")
-    sending.issue_batch_send(issue_id=issue.pk, batch=1)
+    tasks.send_issue_batch.call(issue.pk, 1)
 
     assert [r[0] for r in smtp_inbox.recipients] == [
         "leser0@example.de",
@@ -129,9 +129,9 @@ def test_a_duplicated_batch_task_mails_nobody_twice(smtp_inbox, run_tasks):
     confirmed("anna@example.de", "bernd@example.de")
     issue = make_issue()
     send(issue)
-    sending.issue_prepare(issue_id=issue.pk)
-    sending.issue_batch_send(issue_id=issue.pk, batch=0)
-    sending.issue_batch_send(issue_id=issue.pk, batch=0)
+    tasks.prepare_issue.call(issue.pk)
+    tasks.send_issue_batch.call(issue.pk, 0)
+    tasks.send_issue_batch.call(issue.pk, 0)
     run_tasks()  # and the queued task, a third time
 
     assert sorted(r[0] for r in smtp_inbox.recipients) == ["anna@example.de", "bernd@example.de"]
@@ -141,10 +141,10 @@ def test_an_issue_is_sent_only_once(smtp_inbox, run_tasks):
     confirmed("anna@example.de")
     issue = make_issue()
     send(issue)
-    with pytest.raises(sending.IssueStateError):
+    with pytest.raises(services.IssueStateError):
         send(issue)
     run_tasks()
-    with pytest.raises(sending.IssueStateError):
+    with pytest.raises(services.IssueStateError):
         send(issue)
     assert len(smtp_inbox.messages) == 1
 
@@ -156,8 +156,8 @@ def test_smtp_server_down_mid_send_loses_nothing_and_repeats_nothing(
     confirmed(*(f"leser{n}@example.de" for n in range(6)))
     issue = make_issue()
     send(issue)
-    sending.issue_prepare(issue_id=issue.pk)
-    sending.issue_batch_send(issue_id=issue.pk, batch=0)
+    tasks.prepare_issue.call(issue.pk)
+    tasks.send_issue_batch.call(issue.pk, 0)
     smtp_inbox.stop()  # the server goes away for ten minutes
 
     run_tasks()
@@ -200,10 +200,10 @@ def test_cancelling_stops_what_has_not_gone_out(settings, smtp_inbox, run_tasks)
     confirmed("anna@example.de", "bernd@example.de", "clara@example.de")
     issue = make_issue()
     send(issue)
-    sending.issue_prepare(issue_id=issue.pk)
-    sending.issue_batch_send(issue_id=issue.pk, batch=0)
+    tasks.prepare_issue.call(issue.pk)
+    tasks.send_issue_batch.call(issue.pk, 0)
 
-    assert sending.issue_cancel(issue=issue) == 2
+    assert services.issue_cancel(issue=issue) == 2
     run_tasks()
 
     assert smtp_inbox.recipients == [["anna@example.de"]]
@@ -215,7 +215,7 @@ def test_cancelling_stops_what_has_not_gone_out(settings, smtp_inbox, run_tasks)
 def test_a_scheduled_issue_goes_out_at_its_time(smtp_inbox, run_tasks, clock):
     confirmed("anna@example.de")
     issue = make_issue()
-    sending.issue_send(issue=issue, actor="newsletter", when=timezone.now() + timedelta(hours=2))
+    services.issue_send(issue=issue, actor="newsletter", when=timezone.now() + timedelta(hours=2))
     run_tasks()
     assert smtp_inbox.messages == []
     issue.refresh_from_db()
@@ -259,20 +259,20 @@ def test_a_server_that_takes_a_mail_and_never_answers_gets_no_second_copy(
     confirmed("anna@example.de", "bernd@example.de")
     issue = make_issue()
     send(issue)
-    sending.issue_prepare(issue_id=issue.pk)
+    tasks.prepare_issue.call(issue.pk)
     stalling = StallingInbox()
     server = Controller(stalling, hostname="127.0.0.1", port=free_port())
     server.start()
     settings.EMAIL_PORT = server.port
     settings.EMAIL_TIMEOUT = 1  # the worker gives up waiting for the "250"
     try:
-        sending.issue_batch_send(issue_id=issue.pk, batch=0)
+        tasks.send_issue_batch.call(issue.pk, 0)
     finally:
         stalling.release.set()
         server.stop()
     settings.EMAIL_PORT = smtp_inbox.port
     clock.shift(3600)
-    sending.issues_resume_stalled(now=timezone.now() + timedelta(hours=1))
+    tasks.resume_stalled_issues.call()  # as the periodic job
     run_tasks()
 
     assert len(stalling.messages) == 2  # each handed over once; the outcome is unknown
@@ -280,5 +280,32 @@ def test_a_server_that_takes_a_mail_and_never_answers_gets_no_second_copy(
     figures = issue.deliveries.figures()
     assert (figures["unknown"], figures["waiting"], figures["sent"]) == (2, 0, 0)
     assert "timed out" in Delivery.objects.first().error
+    issue.refresh_from_db()
+    assert issue.status == NewsletterIssue.Status.SENT
+
+
+def test_a_batch_task_that_failed_is_carried_on_after_the_lease_and_the_stall_time(
+    settings, smtp_inbox, run_tasks, clock, monkeypatch
+):
+    confirmed("anna@example.de", "bernd@example.de")
+    issue = make_issue()
+    send(issue)
+    with monkeypatch.context() as broken:
+
+        def database_gone(issue):
+            raise RuntimeError("server closed the connection unexpectedly")
+
+        broken.setattr("newsletter.issue_mail.issue_render", database_gone)
+        run_tasks()  # prepares, then the batch task fails and leaves the queue
+    assert issue.deliveries.figures()["waiting"] == 2
+
+    # Until the lease has run out a dead worker's task could still come back: not this job's case.
+    clock.shift(settings.TASK_LEASE_SECONDS + settings.NEWSLETTER_STALL_MINUTES * 60 - 60)
+    assert tasks.resume_stalled_issues.call() == 0
+    clock.shift(120)
+    assert tasks.resume_stalled_issues.call() == 1
+    run_tasks()
+
+    assert sorted(r[0] for r in smtp_inbox.recipients) == ["anna@example.de", "bernd@example.de"]
     issue.refresh_from_db()
     assert issue.status == NewsletterIssue.Status.SENT

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from newsletter import sending, tokens
+from newsletter import services, tokens
 from newsletter.models import ConsentEvent, Delivery, Subscriber, Suppression
 from tests.newsletter.issue_helpers import confirmed, make_issue
 
@@ -22,7 +22,7 @@ def sent_issue(settings, smtp_inbox, run_tasks):
     settings.ANYMAIL = {"WEBHOOK_SECRET": SECRET}
     confirmed("anna@example.de", "bernd@example.de", "clara@example.de")
     issue = make_issue()
-    sending.issue_send(issue=issue, actor="newsletter")
+    services.issue_send(issue=issue, actor="newsletter")
     run_tasks()
     return issue
 
@@ -70,7 +70,7 @@ def test_suppressed_after_a_bounce_the_next_issue_skips_the_address(
     delivery = Delivery.objects.get(subscriber__email="anna@example.de")
     report(client, bounce("anna@example.de", "HardBounce", delivery.message_id))
     next_issue = make_issue(subject="Weiterbildungsmöglichkeiten im Frühjahr")
-    sending.issue_send(issue=next_issue, actor="newsletter")
+    services.issue_send(issue=next_issue, actor="newsletter")
     run_tasks()
 
     later = [r[0] for r in smtp_inbox.recipients[3:]]

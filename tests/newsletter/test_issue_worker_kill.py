@@ -1,5 +1,6 @@
-"""A real worker process killed with SIGKILL in the middle of an issue: after a restart the
-rest goes out, nobody gets the issue twice and nobody is skipped."""
+"""A real worker process killed with SIGKILL in the middle of an issue: once the periodic
+recovery job has put its task back (karriere.taskqueue; the second worker runs with a lease of
+0 s) the rest goes out, nobody gets the issue twice and nobody is skipped."""
 
 from __future__ import annotations
 
@@ -9,14 +10,13 @@ import signal
 import subprocess
 import sys
 import threading
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.utils import timezone
 
-from newsletter import sending
+from karriere.tasks import recover_expired_tasks
+from newsletter import services, tasks
 from newsletter.models import Delivery, NewsletterIssue
 from tests.conftest import Inbox
 from tests.newsletter.issue_helpers import confirmed, make_issue
@@ -52,7 +52,7 @@ def database_url() -> str:
     return f"postgres://{host}/{db['NAME']}"
 
 
-def start_worker(inbox: Inbox) -> subprocess.Popen:
+def start_worker(inbox: Inbox, **settings: str) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -60,6 +60,7 @@ def start_worker(inbox: Inbox) -> subprocess.Popen:
         "EMAIL_PORT": str(inbox.port),
         "EMAIL_USE_TLS": "false",
         "NEWSLETTER_BATCH_SIZE": "5",
+        **settings,
     }
     return subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--batch", "--no-reload"]
@@ -84,7 +85,7 @@ def test_worker_killed_mid_issue_resumes_without_sending_anyone_twice(holding_in
     addresses = [f"leser{n:02}@example.de" for n in range(12)]
     confirmed(*addresses)
     issue = make_issue()
-    sending.issue_send(issue=issue, actor="newsletter")
+    services.issue_send(issue=issue, actor="newsletter")
 
     first = start_worker(holding_inbox)
     try:
@@ -95,10 +96,9 @@ def test_worker_killed_mid_issue_resumes_without_sending_anyone_twice(holding_in
     holding_inbox.release.set()
     assert first.returncode == -signal.SIGKILL
 
-    # The scheduler's periodic job finds the issue stalled and queues its batches again.
-    later = timezone.now() + timedelta(minutes=django_settings.NEWSLETTER_STALL_MINUTES + 1)
-    assert sending.issues_resume_stalled(now=later) >= 1
-    second = start_worker(holding_inbox)
+    # The scheduler's job finds the dead worker's batch task past its lease and puts it back.
+    recover_expired_tasks.enqueue()
+    second = start_worker(holding_inbox, TASK_LEASE_SECONDS="0")
     _, errors = second.communicate(timeout=180)
     assert second.returncode == 0, errors.decode()[-2000:]
 
@@ -133,7 +133,7 @@ class SecondWorkerInbox(Inbox):
         from django.db import connection
 
         try:
-            return sending.issue_batch_send(issue_id=self.issue_id, batch=0)
+            return tasks.send_issue_batch.call(self.issue_id, 0)
         finally:
             connection.close()
 
@@ -144,13 +144,13 @@ def test_two_workers_on_the_same_batch_never_mail_anyone_twice(settings):
     addresses = [f"leserin{n}@example.de" for n in range(5)]
     confirmed(*addresses)
     issue = make_issue()
-    sending.issue_send(issue=issue, actor="newsletter")
-    sending.issue_prepare(issue_id=issue.pk)
+    services.issue_send(issue=issue, actor="newsletter")
+    tasks.prepare_issue.call(issue.pk)
     inbox = SecondWorkerInbox(issue.pk)
     inbox.start()
     settings.EMAIL_PORT = inbox.port
     try:
-        first_sent = sending.issue_batch_send(issue_id=issue.pk, batch=0)
+        first_sent = tasks.send_issue_batch.call(issue.pk, 0)
     finally:
         inbox.stop()
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from comments.services import comment_client_data_erase
+from comments.models import Comment
 
 
 class Command(BaseCommand):
@@ -21,5 +21,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, days=None, **options):
-        count = comment_client_data_erase(older_than_days=days)
+        count = Comment.objects.erase_client_data(older_than_days=days)
         self.stdout.write(f"Erased IP address and user agent of {count} comment(s).")

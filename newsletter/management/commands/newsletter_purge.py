@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from newsletter.services import subscribers_purge_unconfirmed
+from newsletter.sending import subscribers_purge_unconfirmed
 
 
 class Command(BaseCommand):
