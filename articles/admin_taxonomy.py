@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,9 +12,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as TaggitTag
 
+from articles import invalidation
 from articles.models import Author, Category, Tag
 from articles.services import tag_merge
-from karriere.pagecache import bump_content_version
 
 # Articles use their own tag model (German slugs); taggit's table stays empty.
 admin.site.unregister(TaggitTag)
@@ -74,9 +73,9 @@ class TagAdmin(GermanSlugMixin, admin.ModelAdmin):
         return [merge, *super().get_urls()]
 
     def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
         # A bulk delete skips Tag.delete(), which invalidates the cached pages.
-        transaction.on_commit(bump_content_version)
+        invalidation.tag_changed(*queryset)
+        super().delete_queryset(request, queryset)
 
     @admin.action(description=_("Merge selected tags"), permissions=["change"])
     def merge_tags(self, request, queryset):

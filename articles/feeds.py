@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext_lazy as _
 
+from articles.invalidation import key
 from articles.models import Article, Category
+from karriere.dependencies import shown
 
 FEED_SIZE = 20
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
@@ -120,7 +122,9 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
 class CategoryFeed(LatestArticlesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Category, slug=slug)
+        category = get_object_or_404(Category, slug=slug)
+        shown(request, key(category))
+        return category
 
     def feed_url(self, obj=None):
         return settings.SITE_URL + reverse("articles:category_feed", args=[obj.slug])

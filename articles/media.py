@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles import invalidation
 from articles.images import (
     ImageFieldNamedByFormat,
     RandomImageName,
@@ -28,7 +29,6 @@ from articles.images import (
     validate_image_upload,
 )
 from karriere.outbox import OutgoingMail
-from karriere.pagecache import bump_content_version
 
 CC_URLS = {
     "cc-by": "by",
@@ -217,15 +217,15 @@ class Image(models.Model):
             # Only after the commit: a rollback must not leave the image without its files.
             storage = self.file.storage
             transaction.on_commit(lambda: [storage.delete(n) for n in stale], using=using)
-        transaction.on_commit(bump_content_version, using=using)
+        invalidation.image_changed(self)
 
     def delete(self, *args, **kwargs):
         files = [str(self.file), *rendition_files(self.renditions)]
         storage = self.file.storage
+        invalidation.image_changed(self)  # while it still knows its articles
         result = super().delete(*args, **kwargs)
         using = kwargs.get("using")
         transaction.on_commit(lambda: [storage.delete(n) for n in files if n], using=using)
-        transaction.on_commit(bump_content_version, using=using)
         return result
 
     @classmethod

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core import signing
-from django.db import connections, models, transaction
+from django.db import connections, models
 from django.db.models import (
     Case,
     Count,
@@ -33,11 +33,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from articles import invalidation
 from articles.media import Image, ImageLicenceReminder  # noqa: F401 (registers)
 from articles.taxonomy import (  # noqa: F401 (registers; migrations import the mixin from here)
     Author,
     Category,
-    ContentVersionMixin,
+    DependencyKeysMixin,
     Tag,
     TaggedArticle,
     TagRedirect,
@@ -45,7 +46,6 @@ from articles.taxonomy import (  # noqa: F401 (registers; migrations import the 
 )
 from articles.text import reading_time, sanitize_body
 from articles.workplace import ArticleAutosave, ArticleEditPresence, ReviewRequest  # noqa: F401 (registers)
-from karriere.pagecache import bump_content_version
 
 PREVIEW_SALT = "articles.preview"
 
@@ -343,9 +343,8 @@ class Article(models.Model):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
     def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        transaction.on_commit(bump_content_version, using=kwargs.get("using"))
-        return result
+        invalidation.article_changed(self)  # while it still has its pk, tags and authors
+        return super().delete(*args, **kwargs)
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -17,6 +17,7 @@ from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext
 from reversion.models import Version
 
+from articles import invalidation
 from articles.media import render_body
 from articles.models import (
     SAVING_THROUGH_SERVICE,
@@ -36,7 +37,6 @@ from articles.models import (
 )
 from articles.tasks import notify_review_requested, send_licence_reminder
 from karriere import outbox
-from karriere.pagecache import bump_content_version
 
 # What a revision comment names when it changed (in this order), and what restoring a revision
 # brings back. Status and date are not restored: restoring never publishes by itself. The hero
@@ -97,7 +97,14 @@ def article_save(
     if user is not None and user.is_authenticated:
         ArticleAutosave.objects.filter(article=article, user=user).delete()
     article._loaded = {"slug": article.slug, "status": article.status}
-    transaction.on_commit(bump_content_version)
+    if Article.Status.PUBLISHED in (after["status"], before.get("status")):
+        # Published (maybe scheduled) before or now; drafts are on no reader page. Also the
+        # category and authors it had: their lists lose it.
+        invalidation.article_changed(
+            article,
+            category_ids=[before.get("category")],
+            author_ids=before.get("authors", []),
+        )
     return article
 
 
@@ -294,7 +301,8 @@ def tag_merge(*, tags: list[Tag], name: str) -> Tag:
         tagged.update(tag=target)
         TagRedirect.objects.filter(tag=tag).update(tag=target)
         TagRedirect.objects.update_or_create(old_slug=tag.slug, defaults={"tag": target})
-        tag.delete()
+        tag.delete()  # invalidates the pages showing it
+    invalidation.tag_changed(target)
     return target
 
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.models import ItemBase, TagBase
 
+from articles import invalidation
 from articles.images import ImageFieldNamedByFormat, RandomImageName, validate_image_upload
 from articles.text import german_slugify
-from karriere.pagecache import bump_content_version
 
 
 def unique_slug(
@@ -27,21 +27,20 @@ def unique_slug(
     return slug
 
 
-class ContentVersionMixin:
-    """Readers see these models on cached pages: every change invalidates the page cache
-    once the transaction commits (so no request can re-cache the old state)."""
+class DependencyKeysMixin:
+    """Readers see these models on cached pages: every change invalidates the pages showing
+    them once the transaction commits (articles/invalidation.py)."""
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        transaction.on_commit(bump_content_version, using=kwargs.get("using"))
+        invalidation.changed(self)
 
     def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        transaction.on_commit(bump_content_version, using=kwargs.get("using"))
-        return result
+        invalidation.changed(self)  # while it still has its pk
+        return super().delete(*args, **kwargs)
 
 
-class Category(ContentVersionMixin, models.Model):
+class Category(DependencyKeysMixin, models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.TextField(_("description"), blank=True)
@@ -66,7 +65,7 @@ class Category(ContentVersionMixin, models.Model):
         return reverse("articles:category", kwargs={"slug": self.slug})
 
 
-class Author(ContentVersionMixin, models.Model):
+class Author(DependencyKeysMixin, models.Model):
     class Kind(models.TextChoices):
         STAFF = "staff", _("Editorial staff")
         GUEST = "guest", _("Guest author")
@@ -102,7 +101,7 @@ class Author(ContentVersionMixin, models.Model):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
-class Tag(ContentVersionMixin, TagBase):
+class Tag(DependencyKeysMixin, TagBase):
     """A taggit tag whose slug follows the German rule of the whole site ("Führung" ->
     "fuehrung"); taggit's own keeps umlauts, which the tag address cannot carry."""
 

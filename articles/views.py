@@ -20,8 +20,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from articles import counting
+from articles.invalidation import key, keys
 from articles.models import Article, Author, Category, SlugRedirect, Tag, TagRedirect
 from articles.sitemaps import SITEMAPS
+from karriere.dependencies import shown
 from karriere.net import client_ip
 
 PAGE_SIZE = 12
@@ -55,6 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
     featured = _listing().filter(featured=True).first()
     latest = _listing().exclude(pk=featured.pk) if featured else _listing()
     page = _page(request, latest)
+    shown(request, "home", *keys([featured] if featured else []), *keys(page))
     return render(
         request,
         "articles/home.html",
@@ -78,10 +81,18 @@ def render_article_page(
     knows nothing more about comments than this context entry.
     """
     tags = list(article.tags.all())
-    related = (
+    related = list(
         Article.objects.published()
         .select_related("category", "hero_image")
         .related_to(article, tag_ids=[tag.pk for tag in tags], limit=RELATED_COUNT)
+    )
+    shown(
+        request,
+        key(article),
+        f"category-{article.category_id}",
+        *keys(tags),
+        *keys(article.authors.all()),
+        *keys(related),
     )
     context = {"article": article, "tags": tags, "related": related, "preview": preview}
     if comment_form is not None:
@@ -135,6 +146,7 @@ def article_shared_preview(request: HttpRequest, token: str) -> HttpResponse:
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     page = _page(request, _listing().filter(category=category))
+    shown(request, key(category), *keys(page))
     context = {"category": category, "page": page, "nav_active": category.slug}
     return render(request, "articles/category_detail.html", context)
 
@@ -149,6 +161,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
             return HttpResponsePermanentRedirect(redirect.tag.get_absolute_url())
         raise Http404(_("No topic found."))
     page = _page(request, _listing().filter(tagged_items__tag=tag))
+    shown(request, key(tag), *keys(page))
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 
 
@@ -156,12 +169,14 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     author = get_object_or_404(Author, slug=slug)
     page = _page(request, _listing().filter(authors=author))
+    shown(request, key(author), *keys(page))
     return render(request, "articles/author_detail.html", {"author": author, "page": page})
 
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
+    shown(request, "search")
     context = {"search_query": query[:SEARCH_MAX_LENGTH], "page": None, "message": ""}
     if not query:
         context["message"] = _("Please enter a search term.")
@@ -174,6 +189,7 @@ def search(request: HttpRequest) -> HttpResponse:
             Article.objects.published().select_related("category", "hero_image").search(query)
         )
         context["page"] = _page(request, articles)
+        shown(request, *keys(context["page"]))
         context["page_query"] = urlencode({"q": query}) + "&"
         context["max_results"] = settings.ARTICLES_SEARCH_MAX_RESULTS
     response = render(request, "articles/search.html", context)

@@ -5,7 +5,7 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import models
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -17,10 +17,10 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from articles import invalidation
 from comments import services
 from comments.models import Comment, ModerationWord, ModeratorMail
 from karriere.outbox_admin import MAIL_FIELDS, OutgoingMailAdmin
-from karriere.pagecache import bump_content_version
 
 EXPORT_PERMISSION = "comments.export_comment_data"
 
@@ -184,7 +184,7 @@ class CommentAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if obj.status == Comment.Status.APPROVED:
             # After the commit, as the services do: a page rendered before it is stale.
-            transaction.on_commit(bump_content_version)
+            invalidation.comment_count_changed(article_id=obj.article_id)
 
     def delete_model(self, request, obj):
         services.comment_delete(comment=obj)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext, gettext_lazy
 
+from articles import invalidation
 from articles.models import Article
 from comments.mail import moderator_recipients
 from comments.models import (
@@ -25,7 +26,6 @@ from comments.models import (
 )
 from comments.tasks import send_moderator_mail
 from karriere import outbox
-from karriere.pagecache import bump_content_version
 
 Status = Comment.Status
 
@@ -108,9 +108,9 @@ def _spam_checker_verdict(comment: Comment) -> str | None:
 def _change_approved_count(article_id: int, delta: int) -> None:
     if delta:
         Article.objects.filter(pk=article_id).update(comment_count=F("comment_count") + delta)
-    # Every change of what readers see invalidates the cached pages, once it is committed:
-    # a page rendered before the commit would otherwise be cached as the new version.
-    transaction.on_commit(bump_content_version)
+    # The article's page and the lists showing its count, once the change is committed: a
+    # page rendered before the commit would otherwise be cached as the new version.
+    invalidation.comment_count_changed(article_id=article_id)
 
 
 @transaction.atomic
@@ -295,10 +295,10 @@ def comment_personal_data_anonymise(*, email: str) -> int:
     change. Returns the number of comments anonymised.
     """
     comments = Comment.objects.select_for_update().filter(email__iexact=email.strip())
-    touches_public_page = comments.filter(status=Status.APPROVED).exists()
+    shown_on = set(comments.filter(status=Status.APPROVED).values_list("article_id", flat=True))
     count = comments.update(
         name=gettext("Anonymous"), email="", url="", ip_address=None, user_agent=""
     )
-    if touches_public_page:
-        transaction.on_commit(bump_content_version)
+    for article_id in shown_on:
+        invalidation.comment_count_changed(article_id=article_id)
     return count

@@ -13,6 +13,7 @@ from comments.forms import CommentForm, form_timestamp
 from comments.models import Comment, comments_open
 from comments.pending import remember_pending_comment
 from comments.services import CommentRejected, CommentsClosed, comment_submit
+from karriere.crossorigin import anonymous_post
 from karriere.net import client_ip, client_user_agent
 
 
@@ -33,6 +34,7 @@ def comment_stamp(request: HttpRequest, article_id: int) -> JsonResponse:
     return JsonResponse({"timestamp": form_timestamp(article_id=article.pk)})
 
 
+@anonymous_post
 @require_POST
 def comment_post(request: HttpRequest, article_id: int) -> HttpResponse:
     # Plain: the usual answer is a redirect; the page with errors loads what it shows itself.

@@ -110,3 +110,30 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, DATABASE_UNAVAILABLE):
             return database_unavailable(request, exception)
         return None
+
+
+class SharedPageVaryMiddleware:
+    """A shared reader page (``karriere.pagecache``) is the same for every anonymous reader:
+    ``Vary: Cookie`` (the session middleware notes that a template asked for the user) and
+    ``Vary: Accept-Language`` (the site speaks German only) would make shared caches keep a
+    copy per cookie or language. Readers with a session or a personal cookie are sent past
+    the caches by the page itself (``private``) and by the VCL."""
+
+    VARIES_NOT = {"cookie", "accept-language"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(response, "shared_page", False) and response.has_header("Vary"):
+            kept = [
+                name.strip()
+                for name in response["Vary"].split(",")
+                if name.strip().lower() not in self.VARIES_NOT
+            ]
+            if kept:
+                response["Vary"] = ", ".join(kept)
+            else:
+                del response["Vary"]
+        return response

@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "karriere.middleware.PermissionsPolicyMiddleware",
     # TRACE refused, NUL bytes out, non-UTF-8 form data refused: before anything reads input.
     "karriere.middleware.InputEdgeMiddleware",
+    # Outside the session and locale middleware, whose Vary it takes off shared pages.
+    "karriere.middleware.SharedPageVaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -448,6 +450,27 @@ PAGECACHE_TIMEOUT = env_int("PAGECACHE_TIMEOUT", 300)
 # Readers with one of these cookies get a fresh page: a pending Django message, and their own
 # comment awaiting moderation (comments/pending.py).
 PAGECACHE_BYPASS_COOKIES = ["messages", COMMENTS_PENDING_COOKIE_NAME]
+
+# --- shared HTTP caches (Varnish, CDN) -----------------------------------------------------
+# Anonymous reader pages are `Cache-Control: public` with these lifetimes (seconds): browsers
+# keep a page HTTP_CACHE_MAX_AGE, shared caches HTTP_CACHE_S_MAXAGE (they are purged on every
+# change, see PURGE_*), both never past the next scheduled publication.
+HTTP_CACHE_MAX_AGE = env_int("HTTP_CACHE_MAX_AGE", 60)
+HTTP_CACHE_S_MAXAGE = env_int("HTTP_CACHE_S_MAXAGE", 300)
+HTTP_CACHE_STALE_WHILE_REVALIDATE = env_int("HTTP_CACHE_STALE_WHILE_REVALIDATE", 30)
+HTTP_CACHE_STALE_IF_ERROR = env_int("HTTP_CACHE_STALE_IF_ERROR", 86400)
+# Headers naming what a page shows (its dependency keys): "Surrogate-Key" (Varnish VCL of
+# deploy/, Fastly; space-separated) and/or "Cache-Tag" (Cloudflare; comma-separated).
+SURROGATE_KEY_HEADERS = env_list("SURROGATE_KEY_HEADERS", ["Surrogate-Key"])
+# Purging by key after every change (karriere/purge.py); nothing is purged without these.
+PURGE_VARNISH_URLS = env_list("PURGE_VARNISH_URLS", [])
+PURGE_CLOUDFLARE_ZONE_ID = os.environ.get("PURGE_CLOUDFLARE_ZONE_ID", "")
+PURGE_CLOUDFLARE_API_TOKEN = os.environ.get("PURGE_CLOUDFLARE_API_TOKEN", "")
+PURGE_CLOUDFLARE_API_URL = os.environ.get(
+    "PURGE_CLOUDFLARE_API_URL", "https://api.cloudflare.com/client/v4"
+)
+PURGE_TIMEOUT_SECONDS = env_int("PURGE_TIMEOUT_SECONDS", 5)
+PURGE_MAX_ATTEMPTS = env_int("PURGE_MAX_ATTEMPTS", 8)
 
 # --- periodic jobs ------------------------------------------------------------------------
 # `manage.py run_periodic_jobs` enqueues these tasks for the worker (name: task, seconds).

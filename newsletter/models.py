@@ -5,16 +5,16 @@ from datetime import datetime, timedelta
 
 from ckeditor.fields import RichTextField
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles import invalidation
 from articles.models import Article
 from articles.text import sanitize_body
 from karriere.outbox import OutgoingMail
-from karriere.pagecache import bump_content_version
 
 
 class ImmutableRecordError(Exception):
@@ -58,7 +58,7 @@ class ConsentText(models.Model):
         super().save(*args, **kwargs)
         # The signup box sits on cached pages; they must show the new wording once it is
         # committed (a page rendered before the commit would be cached as the new version).
-        transaction.on_commit(bump_content_version, using=kwargs.get("using"))
+        invalidation.consent_text_changed()
 
     def delete(self, *args, **kwargs):
         if self.is_used:

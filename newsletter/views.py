@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from karriere.crossorigin import anonymous_post
 from karriere.net import client_ip, client_user_agent
 from newsletter import issue_mail, mail, services, tokens
 from newsletter.forms import EmailForm, SignupForm
@@ -19,6 +20,7 @@ def _source_page(request: HttpRequest) -> str:
     return source if source.startswith("/") else request.path
 
 
+@anonymous_post
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     form = SignupForm(request.POST if request.method == "POST" else None)
@@ -38,6 +40,7 @@ def signup(request):
 
 
 @never_cache
+@anonymous_post
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
     # GET only shows a button: mail security scanners follow links, so a GET must not confirm.
@@ -80,6 +83,7 @@ def unsubscribe(request, token):
     return render(request, "newsletter/unsubscribed.html")
 
 
+@anonymous_post
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe_request(request):
     form = EmailForm(request.POST if request.method == "POST" else None)

@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'tags',
                 'ordering': ['name'],
             },
-            bases=(articles.models.ContentVersionMixin, models.Model),
+            bases=(articles.models.DependencyKeysMixin, models.Model),
         ),
         migrations.CreateModel(
             name='TaggedArticle',

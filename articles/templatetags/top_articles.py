@@ -5,21 +5,28 @@ from django.conf import settings
 from django.core.cache import cache
 
 from articles import counting
-from karriere.pagecache import content_version
+from articles.invalidation import TOP_ARTICLE_IDS_KEY
+from karriere.dependencies import shown, version_token
 
 register = template.Library()
 
 
-@register.inclusion_tag("articles/_top_articles.html")
-def top_articles(limit: int = 5):
+@register.inclusion_tag("articles/_top_articles.html", takes_context=True)
+def top_articles(context, limit: int = 5):
     """The "Top-Artikel" box: most read of the last VIEW_COUNT_TOP_DAYS days and of all time.
 
-    Cached for VIEW_COUNT_TOP_CACHE_SECONDS; keyed by the content version, so an article that
-    is unpublished or retitled leaves the box at once while new views may wait a few minutes.
+    Cached for VIEW_COUNT_TOP_CACHE_SECONDS; keyed by the ``top-articles`` dependency key, so
+    an article in the box that is unpublished or retitled leaves it at once
+    (articles/invalidation.py) while new views may wait a few minutes.
     """
-    key = f"articles:top-articles:{content_version()}:{limit}"
+    if context.get("request") is not None:
+        shown(context["request"], "top-articles")
+    key = f"articles:top-articles:{version_token('top-articles')}:{limit}"
     top_lists = cache.get(key)
     if top_lists is None:
         top_lists = counting.most_read(limit=limit)
         cache.set(key, top_lists, settings.VIEW_COUNT_TOP_CACHE_SECONDS)
+        # Which articles' changes must reach the box (article_changed checks it).
+        ids = {article.pk for _heading, rows in top_lists for article, _views in rows}
+        cache.set(TOP_ARTICLE_IDS_KEY, ids, None)
     return {"top_lists": top_lists}

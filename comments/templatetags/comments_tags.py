@@ -44,7 +44,6 @@ def comment_section(context, article: Article):
     return {
         "article": article,
         "request": request,
-        "csrf_token": context.get("csrf_token"),
         "threads": _threads(comments),
         "approved_count": sum(not comment.is_pending for comment in comments),
         "comments_open": comments_open(article),

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django import template
 from django.utils import timezone
 
+from karriere.dependencies import shown
 from newsletter.forms import SignupForm
 from newsletter.models import Subscriber, SubscriberMail
 
@@ -15,9 +16,10 @@ register = template.Library()
 def newsletter_box(context):
     """The signup box for sidebars; it posts to the signup page, which shows any errors."""
     request = context.get("request")
+    if request is not None:
+        shown(request, "newsletter-consent")
     return {
         "form": SignupForm(),
-        "csrf_token": context.get("csrf_token"),
         "source": request.path if request else "",
         "id_prefix": "nl-box",
     }

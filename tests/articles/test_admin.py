@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission, User
 from django.utils import timezone
 
 from articles.models import Article, Author, Image
-from karriere.pagecache import content_version
+from karriere.dependencies import version_token
 from tests.articles.images import HTML, SVG, jpeg_bytes, upload
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, ImageFactory
 
@@ -67,18 +67,18 @@ def test_admin_list_query_count_is_constant(admin_client, django_assert_max_num_
         assert admin_client.get(ADMIN).status_code == 200
 
 
-def test_adding_an_article_builds_a_german_slug_and_bumps_the_content_version(
+def test_adding_an_article_builds_a_german_slug_and_invalidates_the_home_page(
     admin_client, django_capture_on_commit_callbacks
 ):
     author = AuthorFactory()
-    before = content_version()
+    before = version_token("home", f"author-{author.pk}")
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(f"{ADMIN}add/", form_data(authors=[author.pk]))
     assert response.status_code == 302
     article = Article.objects.get()
     assert article.slug == "gehaltserhoehung-fuer-berufseinsteiger"
     assert list(article.tags.names()) == ["Gehalt"]
-    assert content_version() > before
+    assert version_token("home", f"author-{author.pk}") != before
 
 
 def test_change_form_offers_preview_counters_and_a_shareable_link(admin_client):

@@ -11,7 +11,7 @@ from articles.images import validate_image_upload
 from articles.models import Article, SlugRedirect
 from articles.services import article_save
 from articles.text import german_slugify, sanitize_body
-from karriere.pagecache import content_version
+from karriere.dependencies import version_token
 from tests.articles.images import (
     HTML,
     SVG,
@@ -142,20 +142,41 @@ def test_image_validation_refuses_files_over_the_size_limit(settings):
     assert "zu groß" in error.value.messages[0]
 
 
-def test_saving_an_article_bumps_the_content_version(django_capture_on_commit_callbacks):
-    before = content_version()
+def test_publishing_an_article_invalidates_its_lists_feeds_and_sitemap(
+    django_capture_on_commit_callbacks,
+):
     with django_capture_on_commit_callbacks(execute=True):
-        ArticleFactory()
-    assert content_version() > before
+        category = CategoryFactory()
+    lists = ("home", "feeds", "sitemap", f"category-{category.pk}")
+    before = {key: version_token(key) for key in (*lists, "nav")}
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory(category=category)
+    after = {key: version_token(key) for key in before}
+    assert [key for key in before if before[key] != after[key]] == list(lists)
 
 
-def test_saving_a_category_bumps_the_content_version(django_capture_on_commit_callbacks):
-    category = CategoryFactory()
-    before = content_version()
+def test_saving_a_draft_invalidates_no_reader_page(django_capture_on_commit_callbacks):
+    before = version_token("home", "feeds", "sitemap")
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory(status=Article.Status.DRAFT)
+    assert version_token("home", "feeds", "sitemap") == before
+
+
+def test_renaming_a_category_invalidates_its_pages_and_the_navigation(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        category = CategoryFactory()
+    before = version_token(f"category-{category.pk}"), version_token("nav"), version_token("home")
     with django_capture_on_commit_callbacks(execute=True):
         category.name = "Neu"
         category.save()
-    assert content_version() > before
+    after = version_token(f"category-{category.pk}"), version_token("nav"), version_token("home")
+    assert (after[0] != before[0], after[1] != before[1], after[2] != before[2]) == (
+        True,
+        True,
+        False,
+    )
 
 
 def test_preview_token_finds_the_article_until_it_expires(settings):

@@ -11,9 +11,11 @@ from tests.factories import ArticleFactory, CommentFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_post_without_csrf_token_is_refused(article):
+def test_post_from_another_site_is_refused(article):
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post(f"/kommentare/{article.pk}/", {"name": "Bot"})
+    response = strict.post(
+        f"/kommentare/{article.pk}/", {"name": "Bot"}, headers={"Origin": "https://boese.example"}
+    )
     assert response.status_code == 403
     assert Comment.objects.count() == 0
 

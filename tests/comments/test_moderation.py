@@ -17,7 +17,7 @@ from comments.services import (
     comment_submit,
     comment_trash,
 )
-from karriere.pagecache import content_version
+from karriere.dependencies import invalidate, version_token
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,21 +50,26 @@ def run_action(client, action: str, *comments):
     )
 
 
-def test_approving_records_who_and_when_counts_the_comment_and_bumps_the_page_cache(
+def test_approving_records_who_and_when_counts_the_comment_and_invalidates_only_its_article(
     article, superuser, clock, django_capture_on_commit_callbacks
 ):
     comment = submit(article)
-    version = content_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        invalidate("setup")  # what creating the article invalidates, as if committed
+    version = version_token(f"article-{article.pk}")
+    elsewhere = version_token("home", "nav", "feeds", f"category-{article.category_id}")
     with django_capture_on_commit_callbacks(execute=True):
         comment = comment_approve(comment=comment, moderator=superuser)
-        assert content_version() == version  # not before the approval is committed
+        assert version_token(f"article-{article.pk}") == version  # not before the commit
     assert (comment.status, comment.approved_by, comment.approved_at) == (
         Comment.Status.APPROVED,
         superuser,
         comment.created_at,
     )
     assert comment_count(article) == 1
-    assert content_version() > version
+    assert version_token(f"article-{article.pk}") != version
+    # Lists showing its count name article-<id>; nothing else renders again.
+    assert version_token("home", "nav", "feeds", f"category-{article.category_id}") == elsewhere
 
 
 def test_spam_trash_and_restore_keep_the_count_and_remember_the_previous_status(article, superuser):

@@ -13,7 +13,8 @@ from django.utils.http import http_date
 
 from articles.models import Article
 from articles.services import article_save
-from karriere.pagecache import CONTENT_VERSION_KEY, _cache_key
+from karriere.dependencies import VERSION_PREFIX
+from karriere.pagecache import _cache_key
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +110,7 @@ def test_logged_in_editor_always_gets_the_full_page(pagecache, article, admin_cl
     assert "ETag" not in response.headers
 
 
-def test_a_page_cached_before_etags_existed_is_rendered_afresh(settings, article, rf):
+def test_a_page_cached_before_dependency_keys_existed_is_rendered_afresh(settings, article, rf):
     settings.PAGECACHE_ENABLED = True
     url = article.get_absolute_url()
     Client().get(url)
@@ -117,19 +118,21 @@ def test_a_page_cached_before_etags_existed_is_rendered_afresh(settings, article
     request.LANGUAGE_CODE = "de"
     key = _cache_key(request, {})
     entry = cache.get(key)
-    del entry["etag"]  # as the previous release stored pages
-    cache.set(key, entry)
+    old_entry = {"content": b"alt", "headers": entry["headers"], "version": 1, "etag": 'W/"1-0"'}
+    cache.set(key, old_entry)  # as the previous release stored pages
 
     response = Client().get(url)
 
     assert response.status_code == 200
-    assert response.headers["ETag"]
+    assert response.content != b"alt"
+    assert response.headers["ETag"] != 'W/"1-0"'
 
 
-def test_an_etag_does_not_come_back_when_the_cache_loses_the_content_version(pagecache, article):
+def test_an_etag_does_not_come_back_when_the_cache_loses_a_version(pagecache, article):
     etag = Client().get(article.get_absolute_url()).headers["ETag"]
 
-    cache.delete(CONTENT_VERSION_KEY)  # the in-process cache restarted, or Redis evicted it
+    # The in-process cache restarted, or Redis evicted it.
+    cache.delete(f"{VERSION_PREFIX}article-{article.pk}")
     response = Client().get(article.get_absolute_url(), headers={"If-None-Match": etag})
 
     assert response.status_code == 200

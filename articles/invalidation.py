@@ -1,0 +1,111 @@
+"""What changed → which pages: the one place that maps a change readers must see to the
+dependency keys of the pages showing it (``karriere/dependencies.py``).
+
+Pages name what they show (``shown(request, ...)`` in the views and template tags): an article
+page its article, category, tags, authors and related articles; a list every article on it and
+the list itself (``home``, ``category-3``, ``tag-17``, ``author-5``); feeds ``feeds``, sitemaps
+``sitemap``, search ``search``; every page the navigation (``nav``). A change invalidates the
+keys below, always after the commit (``invalidate`` waits for it), and the same keys purge
+the shared HTTP caches. The comments and newsletter apps call these functions; models and the
+admin never touch a cache themselves.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+
+from karriere.dependencies import invalidate, version_token
+
+# Every saved article may move the next scheduled publication.
+SCHEDULE = "schedule"
+# The ids in the "Top-Artikel" box, kept by its template tag: only a change of one of these
+# articles changes the box (it is on every article page).
+TOP_ARTICLE_IDS_KEY = "articles:top-article-ids"
+
+
+def key(obj) -> str:
+    """``article-42``, ``category-3``, ``tag-17``, ``author-5``, ``image-8``."""
+    return f"{obj._meta.model_name}-{obj.pk}"
+
+
+def keys(objects: Iterable) -> list[str]:
+    return [key(obj) for obj in objects]
+
+
+def article_changed(
+    article, *, category_ids: Iterable[int | None] = (), author_ids: Iterable[int] = ()
+) -> None:
+    """Saved, published, unpublished, trashed or deleted: its page, every list that shows it
+    or may show it now (home, its categories before and after, tags, authors), feeds, sitemap
+    and search."""
+    changed = {key(article), "home", "feeds", "sitemap", "search", SCHEDULE}
+    changed.update(f"category-{pk}" for pk in {article.category_id, *category_ids} if pk)
+    if article.pk:
+        changed.update(keys(article.tags.all()))
+        changed.update(keys(article.authors.all()))
+        if article.pk in (cache.get(TOP_ARTICLE_IDS_KEY) or ()):
+            changed.add("top-articles")
+    changed.update(f"author-{pk}" for pk in author_ids)
+    invalidate(*changed)
+
+
+def comment_count_changed(*, article_id: int) -> None:
+    """A comment was approved, hidden or edited: the article's page and the lists showing its
+    comment count (they all name ``article-<id>``)."""
+    invalidate(f"article-{article_id}")
+
+
+def category_changed(category) -> None:
+    """Renamed, added or removed: its pages (and the article pages naming it) and the
+    navigation."""
+    invalidate(key(category), "nav")
+
+
+def tag_changed(*tags) -> None:
+    """Renamed, merged or removed: the tag pages and the article pages showing them."""
+    invalidate(*keys(tags))
+
+
+def author_changed(author) -> None:
+    invalidate(key(author))
+
+
+def image_changed(image) -> None:
+    """Caption, credit, crop or licence: the pages of the articles showing it."""
+    article_ids = {
+        *image.hero_articles.values_list("pk", flat=True),
+        *image.body_articles.values_list("pk", flat=True),
+    }
+    # A licence end is a moment pages must not be kept past.
+    invalidate(key(image), SCHEDULE, *(f"article-{pk}" for pk in article_ids))
+
+
+def changed(obj) -> None:
+    """For the models that invalidate on every save and delete (``DependencyKeysMixin``)."""
+    {"category": category_changed, "tag": tag_changed, "author": author_changed}[
+        obj._meta.model_name
+    ](obj)
+
+
+def consent_text_changed() -> None:
+    """The newsletter box's wording is on every page that shows the box."""
+    invalidate("newsletter-consent")
+
+
+def next_reader_change() -> float:
+    """Timestamp of the next moment readers must see something else without anyone saving (a
+    scheduled article goes live, an image licence ends), 0 for none: pages are not kept
+    past it. Cached until an article is saved or the moment has passed."""
+    from articles.models import Article  # this module is imported by the models
+
+    cache_key = f"articles:next-reader-change:{version_token(SCHEDULE)}"
+    upcoming = cache.get(cache_key)
+    if upcoming is None or 0 < upcoming <= time.time():
+        moment = Article.objects.next_reader_change()
+        upcoming = moment.timestamp() if moment else 0
+        cache.set(cache_key, upcoming, settings.PAGECACHE_TIMEOUT)
+    return upcoming
