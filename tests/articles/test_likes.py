@@ -182,9 +182,8 @@ def test_the_numbers_show_on_the_article_its_cards_and_the_top_articles(client, 
     article_page = client.get(article.get_absolute_url()).content.decode()
     home = client.get("/").content.decode()
 
-    stats = '1 Aufruf · 0 Kommentare · <span data-likes-for="{}">3-mal hilfreich</span>'.format(
-        article.pk
-    )
+    likes = f'<span data-likes-for="{article.pk}">3-mal hilfreich</span>'
+    stats = f"1 Aufruf · 0 Kommentare · {likes}"
     assert stats in article_page  # the byline
     assert stats in home  # the card
     top_articles = article_page.split('class="top-articles"')[1]
