@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 
 from articles.models import Article
 from comments.forms import CommentForm
@@ -49,6 +50,9 @@ def comment_section(context, article: Article):
         "comments_open": comments_open(article),
         "form": form,
         "reply_to": reply_to,
+        # An inclusion tag's template sees only this context, not the context processors'.
+        "privacy_url": settings.PRIVACY_URL,
+        "retention_days": settings.COMMENTS_CLIENT_DATA_RETENTION_DAYS,
     }
 
 

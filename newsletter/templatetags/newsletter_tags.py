@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 
 from karriere.dependencies import shown
@@ -19,9 +20,11 @@ def newsletter_box(context):
     if request is not None:
         shown(request, "newsletter-consent")
     return {
-        "form": SignupForm(),
+        "form": SignupForm(id_prefix="nl-box"),
         "source": request.path if request else "",
         "id_prefix": "nl-box",
+        # An inclusion tag's template sees only this context, not the context processors'.
+        "privacy_url": settings.PRIVACY_URL,
     }
 
 
