@@ -110,7 +110,9 @@ def test_moderator_approves_a_pending_comment_for_everyone(
     expect(approved.get_by_text("Jörg Käfer", exact=True)).to_be_visible()
     expect(approved.get_by_text("wartet auf Freischaltung")).to_have_count(0)
     expect(comments_of(reader).get_by_text("1 Kommentar", exact=True)).to_be_visible()
-    expect(reader.get_by_text(re.compile(r"Aufrufe · 1 Kommentar$"))).to_be_visible()  # byline
+    expect(
+        reader.get_by_text(re.compile(r"Aufrufe · 1 Kommentar · 0-mal hilfreich$"))
+    ).to_be_visible()  # byline
     assert_accessible(reader)
 
 
