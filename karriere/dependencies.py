@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import transaction
@@ -53,6 +55,17 @@ def shown(request, *keys: str) -> None:
 
 def keys_shown(request) -> list[str]:
     return sorted(request.__dict__.get("dependency_keys", ()))
+
+
+@contextmanager
+def recording(request) -> Iterator[set[str]]:
+    """The keys shown while the block runs (a fragment's); the page shows them too."""
+    outer = request.__dict__.pop("dependency_keys", set())
+    inner = request.__dict__["dependency_keys"] = set()
+    try:
+        yield inner
+    finally:
+        request.__dict__["dependency_keys"] = outer | inner
 
 
 def invalidate(*keys: str, using: str | None = None) -> None:

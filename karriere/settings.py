@@ -451,6 +451,12 @@ PAGECACHE_TIMEOUT = env_int("PAGECACHE_TIMEOUT", 300)
 # comment awaiting moderation (comments/pending.py).
 PAGECACHE_BYPASS_COOKIES = ["messages", COMMENTS_PENDING_COOKIE_NAME]
 
+# Parts of pages (comment list, related articles, Top-Artikel, navigation) are cached by
+# the dependency keys they show (karriere/fragments.py), so a page rendered after a change
+# renders only the parts that changed; kept this many seconds at the latest.
+FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE_ENABLED", True)
+FRAGMENT_CACHE_TIMEOUT = env_int("FRAGMENT_CACHE_TIMEOUT", 3600)
+
 # --- shared HTTP caches (Varnish, CDN) -----------------------------------------------------
 # Anonymous reader pages are `Cache-Control: public` with these lifetimes (seconds): browsers
 # keep a page HTTP_CACHE_MAX_AGE, shared caches HTTP_CACHE_S_MAXAGE (they are purged on every

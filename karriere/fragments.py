@@ -1,0 +1,96 @@
+"""Parts of pages cached by what they show: a page the page cache cannot serve (after a change,
+a personal page) still gets its unchanged parts from the cache instead of rendering them.
+
+A fragment (``{% fragment "related" article.pk %}…{% endfragment %}`` in templates,
+``cached(request, name, render)`` in template tags) is kept in Django's cache under its name
+with the dependency keys it showed while rendering (``karriere.dependencies.shown``) and their
+``version_token``. It is served while that token is unchanged, so ``invalidate("article-42")``
+makes exactly the fragments showing article 42 stale. Served from the cache, it still names its
+keys to the page (``shown``), so the page cache and the surrogate-key header stay complete.
+
+No fragment is kept past the next moment readers must see something else without anyone
+saving (a scheduled publication): the app that knows it registers it (``bound_by``), as this
+module imports no app. Fragments are off where ``skip(request)`` was called (previews) and
+with ``FRAGMENT_CACHE_ENABLED = False``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import translation
+from django.utils.safestring import SafeString
+
+from karriere.dependencies import ANY, recording, shown, version_token
+
+_next_change: list[Callable[[], float]] = []
+
+
+def bound_by(next_change: Callable[[], float]) -> None:
+    """Register a function returning the timestamp of the next scheduled change (0: none);
+    called once by the app that knows it (``articles.apps``)."""
+    if next_change not in _next_change:
+        _next_change.append(next_change)
+
+
+def skip(request) -> None:
+    """Render every fragment of this request afresh and keep none (previews of drafts)."""
+    request.__dict__["fragments_skipped"] = True
+
+
+def cached(
+    request,
+    name: Iterable[object],
+    render: Callable[[], str],
+    *,
+    keys: Iterable[str] = (),
+    timeout: int | None = None,
+    until: float = 0,
+) -> SafeString:
+    """The fragment ``name`` (e.g. ``("related", 42)``) from the cache, or ``render()``\\ ed and
+    kept. ``keys`` are shown besides those ``render`` shows; ``timeout`` defaults to
+    ``FRAGMENT_CACHE_TIMEOUT``; ``until`` is a timestamp the fragment must not outlive."""
+    if request is None:
+        return SafeString(render())
+    if not settings.FRAGMENT_CACHE_ENABLED or request.__dict__.get("fragments_skipped"):
+        html, _keys = _render(request, render, keys)
+        return html
+    cache_key = _cache_key(name)
+    entry = cache.get(cache_key)
+    if entry is not None and version_token(*entry["keys"]) == entry["token"]:
+        shown(request, *entry["keys"])
+        return SafeString(entry["html"])
+    changes_before = version_token(ANY)
+    html, fragment_keys = _render(request, render, keys)
+    token = version_token(*fragment_keys)
+    seconds = _seconds_left(settings.FRAGMENT_CACHE_TIMEOUT if timeout is None else timeout, until)
+    # Something changed while it rendered (maybe what it shows): used now, kept by no cache.
+    if seconds > 0 and version_token(ANY) == changes_before:
+        cache.set(cache_key, {"html": str(html), "keys": fragment_keys, "token": token}, seconds)
+    return html
+
+
+def _render(request, render, keys) -> tuple[SafeString, list[str]]:
+    with recording(request) as fragment_keys:
+        shown(request, *keys)
+        html = SafeString(render())
+    return html, sorted(fragment_keys)
+
+
+def _seconds_left(timeout: int, until: float) -> int:
+    moments = [until, *(next_change() for next_change in _next_change)]
+    now = time.time()
+    for moment in moments:
+        if moment:
+            timeout = min(timeout, math.ceil(moment - now))
+    return max(0, timeout)
+
+
+def _cache_key(name: Iterable[object]) -> str:
+    text = "|".join(str(part) for part in (*name, translation.get_language()))
+    return "karriere:fragment:" + hashlib.sha256(text.encode()).hexdigest()
