@@ -14,6 +14,7 @@ class ArticlesConfig(AppConfig):
 
         # No cached part of a page outlives the next scheduled publication or licence end.
         fragments.bound_by(next_reader_change)
+        fragments.on_every_page("nav", "top-articles")
 
         Article = self.get_model("Article")
         # Tags are followed into each revision (as versions of the tag objects), so a revision

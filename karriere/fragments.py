@@ -5,7 +5,9 @@ A fragment (``{% fragment "related" article.pk %}…{% endfragment %}`` in templ
 ``cached(request, name, render)`` in template tags) is kept in Django's cache under its name
 with the dependency keys it showed while rendering (``karriere.dependencies.shown``) and their
 ``version_token``. It is served while that token is unchanged, so ``invalidate("article-42")``
-makes exactly the fragments showing article 42 stale. Served from the cache, it still names its
+makes exactly the fragments showing article 42 stale. Each process keeps a copy in its own
+memory too (``caches["fragments"]``): the token check against the shared versions makes that
+safe, and it saves fetching the part from Redis. Served from the cache, it still names its
 keys to the page (``shown``), so the page cache and the surrogate-key header stay complete.
 
 No fragment is kept past the next moment readers must see something else without anyone
@@ -22,13 +24,22 @@ import time
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import translation
 from django.utils.safestring import SafeString
 
-from karriere.dependencies import ANY, recording, shown, version_token
+from karriere.dependencies import (
+    ANY,
+    keys_shown,
+    recording,
+    shown,
+    token_of,
+    version_token,
+    versions,
+)
 
 _next_change: list[Callable[[], float]] = []
+_every_page: set[str] = set()
 
 
 def bound_by(next_change: Callable[[], float]) -> None:
@@ -36,6 +47,12 @@ def bound_by(next_change: Callable[[], float]) -> None:
     called once by the app that knows it (``articles.apps``)."""
     if next_change not in _next_change:
         _next_change.append(next_change)
+
+
+def on_every_page(*keys: str) -> None:
+    """Register keys that parts of (nearly) every page show (``nav``, ``top-articles``): their
+    versions are read with the first part's, in the same round trip to the cache."""
+    _every_page.update(keys)
 
 
 def skip(request) -> None:
@@ -61,9 +78,14 @@ def cached(
         html, _keys = _render(request, render, keys)
         return html
     cache_key = _cache_key(name)
-    entry = cache.get(cache_key)
-    if entry is not None and version_token(*entry["keys"]) == entry["token"]:
+    local = caches["fragments"]
+    entry = from_memory = local.get(cache_key)
+    if entry is None:
+        entry = cache.get(cache_key)
+    if entry is not None and _token(request, entry["keys"]) == entry["token"]:
         shown(request, *entry["keys"])
+        if from_memory is None:
+            local.set(cache_key, entry, settings.FRAGMENT_CACHE_TIMEOUT)
         return SafeString(entry["html"])
     changes_before = version_token(ANY)
     html, fragment_keys = _render(request, render, keys)
@@ -71,8 +93,22 @@ def cached(
     seconds = _seconds_left(settings.FRAGMENT_CACHE_TIMEOUT if timeout is None else timeout, until)
     # Something changed while it rendered (maybe what it shows): used now, kept by no cache.
     if seconds > 0 and version_token(ANY) == changes_before:
-        cache.set(cache_key, {"html": str(html), "keys": fragment_keys, "token": token}, seconds)
+        entry = {"html": str(html), "keys": fragment_keys, "token": token}
+        cache.set(cache_key, entry, seconds)
+        local.set(cache_key, entry, seconds)
     return html
+
+
+def _token(request, keys: list[str]) -> str:
+    """``version_token(*keys)``, from versions read once per request: the parts of a page share
+    most keys, and the first lookup also reads those the page named so far and those of
+    ``on_every_page``."""
+    known = request.__dict__.setdefault("fragment_versions", {})
+    missing = set(keys).difference(known)
+    if missing:
+        wanted = missing.union(keys_shown(request), _every_page).difference(known)
+        known.update(versions(wanted))
+    return token_of({key: known[key] for key in keys})
 
 
 def _render(request, render, keys) -> tuple[SafeString, list[str]]:

@@ -456,6 +456,15 @@ PAGECACHE_BYPASS_COOKIES = ["messages", COMMENTS_PENDING_COOKIE_NAME]
 # renders only the parts that changed; kept this many seconds at the latest.
 FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE_ENABLED", True)
 FRAGMENT_CACHE_TIMEOUT = env_int("FRAGMENT_CACHE_TIMEOUT", 3600)
+# Each process also keeps this many fragments in its own memory (saves a round trip to Redis
+# per part); served only while the shared version tokens say they are current.
+FRAGMENT_CACHE_LOCAL_ENTRIES = env_int("FRAGMENT_CACHE_LOCAL_ENTRIES", 1000)
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "karriere-fragments",
+    "TIMEOUT": FRAGMENT_CACHE_TIMEOUT,
+    "OPTIONS": {"MAX_ENTRIES": FRAGMENT_CACHE_LOCAL_ENTRIES},
+}
 
 # --- shared HTTP caches (Varnish, CDN) -----------------------------------------------------
 # Anonymous reader pages are `Cache-Control: public` with these lifetimes (seconds): browsers
