@@ -217,7 +217,8 @@ def peak_rss_mb(master: int) -> float:
 
 def http_status(method: str, url: str, body: bytes | None = None, headers=None) -> int | None:
     request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
-    with contextlib.suppress(urllib.error.URLError, ConnectionError):
+    # (A slow first answer is a timeout, an OSError: keep waiting.)
+    with contextlib.suppress(urllib.error.URLError, OSError):
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 return response.status
