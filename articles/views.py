@@ -85,9 +85,11 @@ def render_article_page(
     if preview:
         # A draft's parts must not be kept under the published article's names.
         fragments.skip(request)
-    # The view names what is outside the cached parts (title line, comment count); each part
-    # fetches and names the rest only when it renders (karriere/fragments.py).
-    shown(request, key(article), f"category-{article.category_id}", comments_key(article.pk))
+    # Every part of the page shows the article and its category (and the choice of related
+    # articles depends on them); the comment count outside the parts shows its comments. Each
+    # part fetches and names the rest only when it renders (karriere/fragments.py).
+    article_keys = [key(article), f"category-{article.category_id}"]
+    shown(request, *article_keys, comments_key(article.pk))
     tags = ShownList(request, article.tags.all)
     related = ShownList(
         request,
@@ -99,6 +101,7 @@ def render_article_page(
     )
     context = {
         "article": article,
+        "article_keys": article_keys,
         "tags": tags,
         "authors": ShownList(request, article.authors.all),
         "body_images": SimpleLazyObject(lambda: list(article.body_images.all())),

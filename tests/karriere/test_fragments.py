@@ -67,9 +67,29 @@ def test_without_the_fragment_cache_every_page_renders_its_parts_afresh(two_arti
     assert "Sofort sichtbar, Größe egal." in comments_of(page(first))
 
 
+def test_a_retitled_article_shows_its_new_title_and_body_on_its_own_page(fragment_cache):
+    with fragment_cache.commit():
+        article = ArticleFactory(title="Überstunden richtig abrechnen")
+    assert "Überstunden richtig abrechnen" in page(article)
+
+    article.title = "Überstunden und Zeitausgleich: ein Leitfaden"
+    article.body = "<p>Arbeitszeitkonten im Überblick.</p>"
+    with fragment_cache.commit():
+        article_save(article=article)
+
+    html = page(article)
+    assert "Überstunden richtig abrechnen" not in html
+    assert "Überstunden und Zeitausgleich: ein Leitfaden" in html.split("<h1>")[1]
+    assert "Arbeitszeitkonten im Überblick." in html
+    assert "Überstunden und Zeitausgleich" in html.split("</head>")[0]  # JSON-LD, Open Graph
+
+
 def test_a_retitled_article_leaves_the_related_articles_of_other_pages(fragment_cache):
-    article = ArticleFactory(tags=["Vorstellungsgespräch"])
-    related = ArticleFactory(title="Fragen im Vorstellungsgespräch", tags=["Vorstellungsgespräch"])
+    with fragment_cache.commit():
+        article = ArticleFactory(tags=["Vorstellungsgespräch"])
+        related = ArticleFactory(
+            title="Fragen im Vorstellungsgespräch", tags=["Vorstellungsgespräch"]
+        )
     assert "Fragen im Vorstellungsgespräch" in page(article)
 
     related.title = "Rückfragen im Vorstellungsgespräch stellen"
@@ -80,8 +100,9 @@ def test_a_retitled_article_leaves_the_related_articles_of_other_pages(fragment_
 
 
 def test_a_renamed_author_is_shown_on_the_cached_article_page(fragment_cache):
-    author = AuthorFactory(name="Jürgen Weiß")
-    article = ArticleFactory(authors=[author])
+    with fragment_cache.commit():
+        author = AuthorFactory(name="Jürgen Weiß")
+        article = ArticleFactory(authors=[author])
     assert "Jürgen Weiß" in page(article)
 
     author.name = "Jürgen Weißmüller"
