@@ -34,7 +34,6 @@ from karriere.dependencies import (
     recording,
     shown,
     token_of,
-    version_token,
     versions,
 )
 
@@ -87,12 +86,18 @@ def cached(
         if from_memory is None:
             local.set(cache_key, entry, settings.FRAGMENT_CACHE_TIMEOUT)
         return SafeString(entry["html"])
-    changes_before = version_token(ANY)
+    # Read once per request, before the first part renders: if anything is invalidated from
+    # then on (maybe what a part shows), the part is used now but kept by no cache.
+    if "fragment_changes_before" not in request.__dict__:
+        request.fragment_changes_before = versions([ANY])[ANY]
+    changes_before = request.fragment_changes_before
     html, fragment_keys = _render(request, render, keys)
-    token = version_token(*fragment_keys)
-    seconds = _seconds_left(settings.FRAGMENT_CACHE_TIMEOUT if timeout is None else timeout, until)
-    # Something changed while it rendered (maybe what it shows): used now, kept by no cache.
-    if seconds > 0 and version_token(ANY) == changes_before:
+    current = versions([*fragment_keys, ANY])
+    token = token_of({key: current[key] for key in fragment_keys})
+    seconds = _seconds_left(
+        request, settings.FRAGMENT_CACHE_TIMEOUT if timeout is None else timeout, until
+    )
+    if seconds > 0 and current[ANY] == changes_before:
         entry = {"html": str(html), "keys": fragment_keys, "token": token}
         cache.set(cache_key, entry, seconds)
         local.set(cache_key, entry, seconds)
@@ -118,8 +123,10 @@ def _render(request, render, keys) -> tuple[SafeString, list[str]]:
     return html, sorted(fragment_keys)
 
 
-def _seconds_left(timeout: int, until: float) -> int:
-    moments = [until, *(next_change() for next_change in _next_change)]
+def _seconds_left(request, timeout: int, until: float) -> int:
+    if "fragment_next_changes" not in request.__dict__:
+        request.fragment_next_changes = [next_change() for next_change in _next_change]
+    moments = [until, *request.fragment_next_changes]
     now = time.time()
     for moment in moments:
         if moment:
