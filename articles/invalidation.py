@@ -2,9 +2,10 @@
 dependency keys of the pages showing it (``karriere/dependencies.py``).
 
 Pages name what they show (``shown(request, ...)`` in the views and template tags): an article
-page its article, category, tags, authors and related articles; a list every article on it and
-the list itself (``home``, ``category-3``, ``tag-17``, ``author-5``); feeds ``feeds``, sitemaps
-``sitemap``, search ``search``; every page the navigation (``nav``). A change invalidates the
+page its article, category, tags, authors, related articles and its comments (``comments-42``);
+a list every article on it with its comment count (``card_keys``) and the list itself
+(``home``, ``category-3``, ``tag-17``, ``author-5``); feeds ``feeds``, sitemaps ``sitemap``,
+search ``search``; every page the navigation (``nav``). A change invalidates the
 keys below, always after the commit (``invalidate`` waits for it), and the same keys purge
 the shared HTTP caches. The comments and newsletter apps call these functions; models and the
 admin never touch a cache themselves.
@@ -36,6 +37,17 @@ def keys(objects: Iterable) -> list[str]:
     return [key(obj) for obj in objects]
 
 
+def comments_key(article_id: int) -> str:
+    """``comments-42``: the approved comments of article 42 and their count, named by the
+    pages that show them (its page, list cards), so a comment reaches only these."""
+    return f"comments-{article_id}"
+
+
+def card_keys(articles: Iterable) -> list[str]:
+    """What a list card shows: the article and its comment count."""
+    return [name for article in articles for name in (key(article), comments_key(article.pk))]
+
+
 def article_changed(
     article, *, category_ids: Iterable[int | None] = (), author_ids: Iterable[int] = ()
 ) -> None:
@@ -54,9 +66,10 @@ def article_changed(
 
 
 def comment_count_changed(*, article_id: int) -> None:
-    """A comment was approved, hidden or edited: the article's page and the lists showing its
-    comment count (they all name ``article-<id>``)."""
-    invalidate(f"article-{article_id}")
+    """A comment was approved, hidden or edited: the article's comment list and the pages
+    showing its comment count (its page, the lists with its card; not the related-article
+    cards, which show no count)."""
+    invalidate(comments_key(article_id))
 
 
 def category_changed(category) -> None:

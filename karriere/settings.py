@@ -453,6 +453,21 @@ PAGECACHE_TIMEOUT = env_int("PAGECACHE_TIMEOUT", 300)
 # comment awaiting moderation (comments/pending.py).
 PAGECACHE_BYPASS_COOKIES = ["messages", COMMENTS_PENDING_COOKIE_NAME]
 
+# Parts of pages (comment list, related articles, Top-Artikel, navigation) are cached by
+# the dependency keys they show (karriere/fragments.py), so a page rendered after a change
+# renders only the parts that changed; kept this many seconds at the latest.
+FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE_ENABLED", True)
+FRAGMENT_CACHE_TIMEOUT = env_int("FRAGMENT_CACHE_TIMEOUT", 3600)
+# Each process also keeps this many fragments in its own memory (saves a round trip to Redis
+# per part); served only while the shared version tokens say they are current.
+FRAGMENT_CACHE_LOCAL_ENTRIES = env_int("FRAGMENT_CACHE_LOCAL_ENTRIES", 1000)
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "karriere-fragments",
+    "TIMEOUT": FRAGMENT_CACHE_TIMEOUT,
+    "OPTIONS": {"MAX_ENTRIES": FRAGMENT_CACHE_LOCAL_ENTRIES},
+}
+
 # --- shared HTTP caches (Varnish, CDN) -----------------------------------------------------
 # Anonymous reader pages are `Cache-Control: public` with these lifetimes (seconds): browsers
 # keep a page HTTP_CACHE_MAX_AGE, shared caches HTTP_CACHE_S_MAXAGE (they are purged on every

@@ -50,26 +50,34 @@ def run_action(client, action: str, *comments):
     )
 
 
-def test_approving_records_who_and_when_counts_the_comment_and_invalidates_only_its_article(
+def test_approving_records_who_and_when_counts_the_comment_and_invalidates_only_its_comments(
     article, superuser, clock, django_capture_on_commit_callbacks
 ):
     comment = submit(article)
     with django_capture_on_commit_callbacks(execute=True):
         invalidate("setup")  # what creating the article invalidates, as if committed
-    version = version_token(f"article-{article.pk}")
-    elsewhere = version_token("home", "nav", "feeds", f"category-{article.category_id}")
+    version = version_token(f"comments-{article.pk}")
+    elsewhere = version_token(
+        f"article-{article.pk}", "home", "nav", "feeds", f"category-{article.category_id}"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         comment = comment_approve(comment=comment, moderator=superuser)
-        assert version_token(f"article-{article.pk}") == version  # not before the commit
+        assert version_token(f"comments-{article.pk}") == version  # not before the commit
     assert (comment.status, comment.approved_by, comment.approved_at) == (
         Comment.Status.APPROVED,
         superuser,
         comment.created_at,
     )
     assert comment_count(article) == 1
-    assert version_token(f"article-{article.pk}") != version
-    # Lists showing its count name article-<id>; nothing else renders again.
-    assert version_token("home", "nav", "feeds", f"category-{article.category_id}") == elsewhere
+    assert version_token(f"comments-{article.pk}") != version
+    # Its page and the lists showing its count name comments-<id>; nothing else renders again
+    # (not even the article's other parts).
+    assert (
+        version_token(
+            f"article-{article.pk}", "home", "nav", "feeds", f"category-{article.category_id}"
+        )
+        == elsewhere
+    )
 
 
 def test_spam_trash_and_restore_keep_the_count_and_remember_the_previous_status(article, superuser):
