@@ -9,7 +9,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         import reversion
 
-        from articles.invalidation import next_reader_change
+        from articles.schedule import next_reader_change
         from karriere import fragments
 
         # No cached part of a page outlives the next scheduled publication or licence end.

@@ -13,13 +13,11 @@ admin never touch a cache themselves.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.cache import cache
 
-from karriere.dependencies import invalidate, version_token
+from karriere.dependencies import invalidate
 
 # Every saved article may move the next scheduled publication.
 SCHEDULE = "schedule"
@@ -107,18 +105,3 @@ def changed(obj) -> None:
 def consent_text_changed() -> None:
     """The newsletter box's wording is on every page that shows the box."""
     invalidate("newsletter-consent")
-
-
-def next_reader_change() -> float:
-    """Timestamp of the next moment readers must see something else without anyone saving (a
-    scheduled article goes live, an image licence ends), 0 for none: pages are not kept
-    past it. Cached until an article is saved or the moment has passed."""
-    from articles.models import Article  # this module is imported by the models
-
-    cache_key = f"articles:next-reader-change:{version_token(SCHEDULE)}"
-    upcoming = cache.get(cache_key)
-    if upcoming is None or 0 < upcoming <= time.time():
-        moment = Article.objects.next_reader_change()
-        upcoming = moment.timestamp() if moment else 0
-        cache.set(cache_key, upcoming, settings.PAGECACHE_TIMEOUT)
-    return upcoming

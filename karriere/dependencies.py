@@ -8,8 +8,9 @@ version in the cache:
   invalidated: page and fragment caches put it in their keys (or compare it), so they never
   serve what was rendered before a change;
 - ``invalidate(*keys)`` bumps the versions and queues one purge of these keys in the shared
-  HTTP caches (Varnish, CDN; ``karriere/purge.py``), after the current transaction commits
-  (at once outside a transaction), so no reader can fetch the old data again into a cache.
+  HTTP caches (Varnish, CDN; ``karriere/purge.py``, registered with ``on_invalidated``),
+  after the current transaction commits (at once outside a transaction), so no reader can
+  fetch the old data again into a cache.
 
 Which change touches which keys is decided in one place, by the app that knows the models
 (``articles/invalidation.py``); this module only knows keys.
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.core.cache import cache
@@ -98,6 +99,17 @@ def invalidate(*keys: str, using: str | None = None) -> None:
     transaction.on_commit(batch.apply, using=using)
 
 
+_listeners: list[Callable[[list[str]], None]] = []
+
+
+def on_invalidated(listener: Callable[[list[str]], None]) -> None:
+    """Call ``listener(keys)`` after each commit that invalidated keys (the shared-cache purge,
+    registered by ``karriere.apps``: this module is imported while models load, before tasks
+    can be)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
 class _Batch:
     def __init__(self) -> None:
         self.keys: set[str] = set()
@@ -108,10 +120,8 @@ class _Batch:
             return
         for key in (*keys, ANY):
             _bump(VERSION_PREFIX + key)
-        # Imported here: the purge module imports the task queue, which needs the apps loaded.
-        from karriere import purge
-
-        purge.purge_enqueue(sorted(keys))
+        for listener in _listeners:
+            listener(sorted(keys))
 
 
 def _bump(name: str) -> None:

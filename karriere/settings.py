@@ -444,9 +444,9 @@ VIEW_COUNT_TOP_DAYS = env_int("VIEW_COUNT_TOP_DAYS", 30)
 VIEW_COUNT_TOP_CACHE_SECONDS = env_int("VIEW_COUNT_TOP_CACHE_SECONDS", 300)
 
 # --- page cache ---------------------------------------------------------------------------
-# Anonymous readers get whole pages from the cache (karriere/pagecache.py); every change that
-# readers see bumps the content version; pages expire after this many seconds at the latest,
-# and before the next scheduled article goes live.
+# Anonymous readers get whole pages from the cache (karriere/pagecache.py) until a change
+# invalidates a dependency key they show, after this many seconds at the latest, and before
+# the next scheduled article goes live.
 PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", True)
 PAGECACHE_TIMEOUT = env_int("PAGECACHE_TIMEOUT", 300)
 # Readers with one of these cookies get a fresh page: a pending Django message, and their own
