@@ -12,20 +12,8 @@ from django.utils import timezone
 
 from articles import counting
 from articles.models import ArticleViewDay
+from tests.articles.conftest import BROWSER
 from tests.factories import ArticleFactory
-
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
-
-
-@pytest.fixture(params=["database", "redis"])
-def store(request, settings):
-    if request.param == "redis":
-        if not settings.REDIS_URL:
-            pytest.skip("the Redis store needs REDIS_URL")
-        settings.VIEW_COUNT_REDIS_URL = settings.REDIS_URL
-    else:
-        settings.VIEW_COUNT_REDIS_URL = ""
-    return request.param
 
 
 def tap(client, article, *, ip="203.0.113.7", user_agent=BROWSER, json=False, **headers):
