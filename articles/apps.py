@@ -30,6 +30,7 @@ class ArticlesConfig(AppConfig):
                 "body_images",
                 "view_count",
                 "comment_count",
+                "like_count",
                 "search_vector",
                 "preview_key",
                 "reading_time",

@@ -45,6 +45,7 @@ urlpatterns = [
         name="author",
     ),
     path("zaehler/<int:article_id>/", views.count_view, name="count_view"),
+    path("hilfreich/<int:article_id>/", views.like, name="like"),
     path(
         "suche/",
         reader_page(views.search, query={"q": search_term, **LISTING}),

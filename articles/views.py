@@ -8,14 +8,22 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Paginator
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -25,6 +33,7 @@ from articles.invalidation import card_keys, comments_key, key, keys
 from articles.models import Article, Author, Category, SlugRedirect, Tag, TagRedirect
 from articles.sitemaps import SITEMAPS
 from karriere import fragments
+from karriere.crossorigin import anonymous_post
 from karriere.dependencies import shown
 from karriere.net import client_ip
 
@@ -264,10 +273,68 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 @require_POST
 def count_view(request: HttpRequest, article_id: int) -> HttpResponse:
     if counting.is_beacon(request):
-        counting.record_view(
+        counting.record(
+            counting.VIEWS,
             article_id=article_id,
             ip=client_ip(request),
             user_agent=request.headers.get("User-Agent", ""),
             is_staff=request.user.is_staff,
         )
     return HttpResponse(status=204)
+
+
+# What the "Hilfreich" button answers: the anchor of the note the article page carries for it
+# (shown by CSS :target, so the cached page needs no message of its own) and the text that
+# like.js shows instead.
+LIKE_ANSWERS = {
+    counting.Outcome.COUNTED: "hilfreich-danke",
+    counting.Outcome.REPEAT: "hilfreich-schon-markiert",
+    "staff": "hilfreich-redaktion",
+    counting.Outcome.IGNORED: "hilfreich-fehler",
+    counting.Outcome.UNAVAILABLE: "hilfreich-fehler",
+}
+
+
+@anonymous_post
+@require_POST
+def like(request: HttpRequest, article_id: int) -> HttpResponse:
+    """The "Hilfreich" button: counted like a view (once a day per reader, no cookie, bots
+    and staff ignored). Without JavaScript the form's POST is answered with a redirect to the
+    article's note for the outcome; like.js asks for JSON and shows the new count."""
+    article = get_object_or_404(Article.objects.published().only("pk", "slug"), pk=article_id)
+    outcome = counting.record(
+        counting.LIKES,
+        article_id=article.pk,
+        ip=client_ip(request),
+        user_agent=request.headers.get("User-Agent", ""),
+        is_staff=request.user.is_staff,
+    )
+    answer = "staff" if request.user.is_staff else outcome
+    if "application/json" not in request.headers.get("Accept", ""):
+        response = redirect(f"{article.get_absolute_url()}#{LIKE_ANSWERS[answer]}")
+        response.status_code = 303  # "see other": the browser follows with a GET
+        return response
+    likes = counting.current_total(counting.LIKES, article_id=article.pk)
+    return JsonResponse(
+        {
+            "outcome": str(answer),
+            "message": like_message(answer),
+            "likes": likes,
+            "label": likes_label(likes),
+        }
+    )
+
+
+def like_message(answer: str) -> str:
+    return {
+        counting.Outcome.COUNTED: _("Thank you! You found this article helpful."),
+        counting.Outcome.REPEAT: _("You have already marked this article as helpful today."),
+        "staff": _(
+            "You are logged in as staff: your clicks are not counted, just like your views."
+        ),
+    }.get(answer, _("That did not work just now. Please try again later."))
+
+
+def likes_label(likes: int) -> str:
+    """What the stats partial shows (the same message as its template)."""
+    return ngettext("%(shown)s like", "%(shown)s likes", likes) % {"shown": intcomma(likes)}

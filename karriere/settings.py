@@ -57,6 +57,8 @@ PUBLISHER_IMPRINT = os.environ.get(
     "Karriere Verlag GmbH, Musterstraße 1, 10115 Berlin, "
     "Geschäftsführung: Erika Mustermann, Amtsgericht Berlin HRB 000000",
 )
+# The privacy notice (a flat page in the admin): linked from every form that takes personal data.
+PRIVACY_URL = os.environ.get("PRIVACY_URL", "/datenschutz/")
 
 # --- apps, middleware, URLs, templates ----------------------------------------------------
 INSTALLED_APPS = [

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 from django.template.loader import render_to_string
 
 from articles.invalidation import comments_key, key
@@ -71,6 +72,9 @@ def _render_section(request, article: Article, form, pending_ids: list[int]) -> 
         "comments_open": comments_open(article),
         "form": form,
         "reply_to": reply_to,
+        # An inclusion tag's template sees only this context, not the context processors'.
+        "privacy_url": settings.PRIVACY_URL,
+        "retention_days": settings.COMMENTS_CLIENT_DATA_RETENTION_DAYS,
     }
     return render_to_string("comments/_comment_section.html", context)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import template
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -24,7 +25,12 @@ def newsletter_box(context) -> str:
         ("newsletter-box", source),
         lambda: render_to_string(
             "newsletter/_newsletter_box.html",
-            {"form": SignupForm(), "source": source, "id_prefix": "nl-box"},
+            {
+                "form": SignupForm(id_prefix="nl-box"),
+                "source": source,
+                "id_prefix": "nl-box",
+                "privacy_url": settings.PRIVACY_URL,
+            },
         ),
         keys=["newsletter-consent"],
     )

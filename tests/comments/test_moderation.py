@@ -209,11 +209,13 @@ def test_moderator_can_edit_a_comment_text_in_the_admin_but_not_its_status(
 
 
 def test_editing_an_approved_comment_in_the_admin_updates_the_cached_article_page(
-    client, article, superuser, page_cache
+    client, article, superuser, page_cache, django_assert_num_queries
 ):
     comment = CommentFactory(article=article, text="Gehaltserhöhung mit Tippfehlr")
     reader = Client()
-    cached = reader.get(article.get_absolute_url()).content.decode()
+    reader.get(article.get_absolute_url())
+    with django_assert_num_queries(0):  # really from the cache
+        cached = reader.get(article.get_absolute_url()).content.decode()
     assert "Gehaltserhöhung mit Tippfehlr" in cached
 
     with page_cache.commit():
