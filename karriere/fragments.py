@@ -81,7 +81,12 @@ def cached(
     entry = from_memory = local.get(cache_key)
     if entry is None:
         entry = cache.get(cache_key)
-    if entry is not None and _token(request, entry["keys"]) == entry["token"]:
+    # The entry's own end is checked too: a cache's expiry runs on its own clock.
+    if (
+        entry is not None
+        and entry["expires"] > time.time()
+        and _token(request, entry["keys"]) == entry["token"]
+    ):
         shown(request, *entry["keys"])
         if from_memory is None:
             local.set(cache_key, entry, settings.FRAGMENT_CACHE_TIMEOUT)
@@ -98,7 +103,8 @@ def cached(
         request, settings.FRAGMENT_CACHE_TIMEOUT if timeout is None else timeout, until
     )
     if seconds > 0 and current[ANY] == changes_before:
-        entry = {"html": str(html), "keys": fragment_keys, "token": token}
+        expires = time.time() + seconds
+        entry = {"html": str(html), "keys": fragment_keys, "token": token, "expires": expires}
         cache.set(cache_key, entry, seconds)
         local.set(cache_key, entry, seconds)
     return html
