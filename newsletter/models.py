@@ -78,6 +78,12 @@ class SubscriberQuerySet(models.QuerySet):
         """Who gets an issue: the number the editor confirms, the list the worker streams."""
         return self.filter(status=Subscriber.Status.CONFIRMED)
 
+    def recipients_since(self, started_at: datetime) -> SubscriberQuerySet:
+        """An issue's recipients: confirmed when its sending began. The list is prepared in
+        steps while sending already runs; whoever confirms meanwhile gets the next issue, so
+        the set does not depend on how far the preparation had got."""
+        return self.confirmed().filter(confirmed_at__lte=started_at)
+
     def unconfirmed_since(self, cutoff: datetime) -> SubscriberQuerySet:
         return self.filter(status=Subscriber.Status.PENDING, requested_at__lt=cutoff)
 
@@ -297,8 +303,12 @@ class NewsletterIssue(models.Model):
     send_requested_by = models.CharField(_("sent by"), max_length=150, blank=True)
     started_at = models.DateTimeField(_("sending started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("sending finished"), null=True, blank=True)
-    # True once a Delivery row exists for every recipient (the prepare task ran).
+    # True once a Delivery row exists for every recipient (the prepare task ran to the end).
     prepared = models.BooleanField(default=False, editable=False)
+    # The prepare task's progress, committed with each batch: the last subscriber id that has
+    # a Delivery row and the number of batches queued, so a prepare taken up again carries on.
+    prepared_until = models.PositiveBigIntegerField(default=0, editable=False)
+    batches = models.PositiveIntegerField(default=0, editable=False)
 
     objects = NewsletterIssueQuerySet.as_manager()
 

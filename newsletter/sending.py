@@ -49,61 +49,80 @@ def _batch_slot(start: datetime, batch: int) -> datetime:
     return start + timedelta(minutes=batch * settings.NEWSLETTER_BATCH_SIZE / per_minute)
 
 
-@transaction.atomic
 def issue_prepare(*, issue_id: int, send_batch: Task) -> int:
-    """Create a Delivery row for every confirmed subscriber, in batches, and queue one
-    ``send_batch`` task per batch (spread over time when ``NEWSLETTER_MAX_PER_MINUTE`` is set).
-    Streams the list: never more than one batch of ids in memory. Returns the number of
-    batches."""
-    issue = NewsletterIssue.objects.select_for_update().filter(pk=issue_id).first()
-    if issue is None or issue.prepared:
-        return 0
-    now = timezone.now()
-    if issue.status == NewsletterIssue.Status.SCHEDULED:
-        if issue.scheduled_for and issue.scheduled_for > now:
-            return 0  # moved later; the task queued for the new time does it
-        issue.status = NewsletterIssue.Status.SENDING
-        issue.started_at = now
-    if issue.status != NewsletterIssue.Status.SENDING:
-        return 0  # cancelled before it started
-    size = settings.NEWSLETTER_BATCH_SIZE
-    ids = (
-        Subscriber.objects.confirmed()
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .iterator(chunk_size=size)
+    """Create a Delivery row for every recipient, one batch per transaction, and queue one
+    ``send_batch`` task per batch with its rows (spread over time when
+    ``NEWSLETTER_MAX_PER_MINUTE`` is set). Returns the number of batches queued by this run.
+
+    Each batch is committed on its own, so its mails can leave while later batches are still
+    being prepared, and a prepare taken up again (its worker died) carries on after the last
+    committed batch (``prepared_until``). The recipients are fixed by ``started_at``
+    (``recipients_since``). Cancelling takes the issue's row lock, so no batch is queued after
+    it. Never more than one batch of ids in memory (keyset pagination)."""
+    with transaction.atomic():
+        issue = NewsletterIssue.objects.select_for_update().filter(pk=issue_id).first()
+        if issue is None or issue.prepared:
+            return 0
+        if issue.status == NewsletterIssue.Status.SCHEDULED:
+            now = timezone.now()
+            if issue.scheduled_for and issue.scheduled_for > now:
+                return 0  # moved later; the task queued for the new time does it
+            issue.status, issue.started_at = NewsletterIssue.Status.SENDING, now
+            issue.save(update_fields=["status", "started_at"])
+        if issue.status != NewsletterIssue.Status.SENDING:
+            return 0  # cancelled before it started
+    queued = 0
+    while _prepare_next_batch(issue_id, send_batch):
+        queued += 1
+    return queued
+
+
+@transaction.atomic
+def _prepare_next_batch(issue_id: int, send_batch: Task) -> bool:
+    """Write and queue the next batch; False once the list is done or the issue cancelled."""
+    issue = (
+        NewsletterIssue.objects.select_for_update()
+        .filter(pk=issue_id, status=NewsletterIssue.Status.SENDING, prepared=False)
+        .first()
     )
-    batch, chunk = 0, []
-    for subscriber_id in ids:
-        chunk.append(subscriber_id)
-        if len(chunk) == size:
-            _queue_batch(issue, batch, chunk, now, send_batch)
-            batch, chunk = batch + 1, []
-    if chunk:
-        _queue_batch(issue, batch, chunk, now, send_batch)
-        batch += 1
-    issue.prepared = True
-    if batch == 0:
-        issue.status, issue.finished_at = NewsletterIssue.Status.SENT, now
-    issue.save(update_fields=["status", "started_at", "prepared", "finished_at"])
-    return batch
+    if issue is None:
+        return False
+    size = settings.NEWSLETTER_BATCH_SIZE
+    ids = list(
+        Subscriber.objects.recipients_since(issue.started_at)
+        .filter(pk__gt=issue.prepared_until)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:size]
+    )
+    if ids:
+        _queue_batch(issue, ids, send_batch)
+        issue.prepared_until, issue.batches = ids[-1], issue.batches + 1
+    issue.prepared = len(ids) < size
+    issue.save(update_fields=["prepared_until", "batches", "prepared"])
+    if issue.prepared:
+        # Batches that ran while the list was prepared could not finish the issue.
+        _finish_if_done(issue)
+    return bool(ids)
 
 
-def _queue_batch(
-    issue: NewsletterIssue, batch: int, subscriber_ids: list[int], now, send_batch: Task
-) -> None:
-    slot = _batch_slot(now, batch)
+def _queue_batch(issue: NewsletterIssue, subscriber_ids: list[int], send_batch: Task) -> None:
+    now = timezone.now()
+    slot = _batch_slot(issue.started_at, issue.batches)
     Delivery.objects.bulk_create(
         [
             Delivery(
-                issue=issue, subscriber_id=pk, batch=batch, next_attempt_at=slot, updated_at=now
+                issue=issue,
+                subscriber_id=pk,
+                batch=issue.batches,
+                next_attempt_at=slot,
+                updated_at=now,
             )
             for pk in subscriber_ids
         ],
         ignore_conflicts=True,
     )
     task = send_batch if slot <= now else send_batch.using(run_after=slot)
-    task.enqueue(issue.pk, batch)
+    task.enqueue(issue.pk, issue.batches)
 
 
 def _skip_ineligible(rows: list[Delivery], now: datetime) -> list[Delivery]:
@@ -275,10 +294,10 @@ def _finish_if_done(issue: NewsletterIssue) -> None:
 
 def issues_resume_stalled(*, prepare: Task, send_batch: Task, now: datetime | None = None) -> int:
     """Carry on issues whose work left the queue unfinished: a prepare or batch task that ended
-    with an error (the database went away, a bug) or was given up. Queues again the prepare task,
-    or every batch with due deliveries, of a sending issue without progress for the task lease
-    plus ``NEWSLETTER_STALL_MINUTES``; marks it sent if nothing is left. Returns the number of
-    tasks queued.
+    with an error (the database went away, a bug) or was given up. Queues again the prepare task
+    (while the list is incomplete) and every batch with due deliveries of a sending issue
+    without progress for the task lease plus ``NEWSLETTER_STALL_MINUTES``; marks it sent if
+    nothing is left. Returns the number of tasks queued.
 
     A worker that died is not this function's case: ``karriere.taskqueue`` puts its task back
     once the lease ran out, and waiting longer than the lease leaves that to it. Should both
@@ -291,14 +310,13 @@ def issues_resume_stalled(*, prepare: Task, send_batch: Task, now: datetime | No
     stalled_before = now - patience
     queued = 0
     for issue in NewsletterIssue.objects.filter(status=NewsletterIssue.Status.SENDING):
-        if not issue.prepared:
-            if issue.started_at and issue.started_at <= stalled_before:
-                prepare.enqueue(issue.pk)
-                queued += 1
-            continue
-        last = issue.deliveries.aggregate(last=Max("updated_at"))["last"]
+        # Progress is any Delivery row written: prepared, claimed, sent or failed.
+        last = issue.deliveries.aggregate(last=Max("updated_at"))["last"] or issue.started_at
         if last is not None and last > stalled_before:
             continue
+        if not issue.prepared:
+            prepare.enqueue(issue.pk)  # carries on after its last committed batch
+            queued += 1
         due = (
             issue.deliveries.waiting()
             .filter(next_attempt_at__lte=now)
