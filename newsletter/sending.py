@@ -49,10 +49,17 @@ def _batch_slot(start: datetime, batch: int) -> datetime:
     return start + timedelta(minutes=batch * settings.NEWSLETTER_BATCH_SIZE / per_minute)
 
 
-def issue_prepare(*, issue_id: int, send_batch: Task) -> int:
+# A prepare run writes this many batches, then queues itself again behind their send tasks: one
+# worker alone alternates between preparing and sending, so its first mails leave after these
+# batches' rows are written, not after the whole list.
+PREPARE_BATCHES_PER_RUN = 10
+
+
+def issue_prepare(*, issue_id: int, send_batch: Task, prepare: Task) -> int:
     """Create a Delivery row for every recipient, one batch per transaction, and queue one
     ``send_batch`` task per batch with its rows (spread over time when
-    ``NEWSLETTER_MAX_PER_MINUTE`` is set). Returns the number of batches queued by this run.
+    ``NEWSLETTER_MAX_PER_MINUTE`` is set); after ``PREPARE_BATCHES_PER_RUN`` batches queue
+    ``prepare`` to carry on. Returns the number of batches this run queued.
 
     Each batch is committed on its own, so its mails can leave while later batches are still
     being prepared, and a prepare taken up again (its worker died) carries on after the last
@@ -71,15 +78,17 @@ def issue_prepare(*, issue_id: int, send_batch: Task) -> int:
             issue.save(update_fields=["status", "started_at"])
         if issue.status != NewsletterIssue.Status.SENDING:
             return 0  # cancelled before it started
-    queued = 0
-    while _prepare_next_batch(issue_id, send_batch):
-        queued += 1
-    return queued
+    for queued in range(PREPARE_BATCHES_PER_RUN):
+        last = queued == PREPARE_BATCHES_PER_RUN - 1
+        if not _prepare_next_batch(issue_id, send_batch, then=prepare if last else None):
+            return queued
+    return PREPARE_BATCHES_PER_RUN
 
 
 @transaction.atomic
-def _prepare_next_batch(issue_id: int, send_batch: Task) -> bool:
-    """Write and queue the next batch; False once the list is done or the issue cancelled."""
+def _prepare_next_batch(issue_id: int, send_batch: Task, then: Task | None) -> bool:
+    """Write and queue the next batch (and ``then``, if the list goes on); False once the list
+    is done or the issue cancelled."""
     issue = (
         NewsletterIssue.objects.select_for_update()
         .filter(pk=issue_id, status=NewsletterIssue.Status.SENDING, prepared=False)
@@ -102,6 +111,8 @@ def _prepare_next_batch(issue_id: int, send_batch: Task) -> bool:
     if issue.prepared:
         # Batches that ran while the list was prepared could not finish the issue.
         _finish_if_done(issue)
+    elif then is not None:
+        then.enqueue(issue.pk)
     return bool(ids)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from newsletter import sending, services, tasks
 from newsletter.models import Delivery, NewsletterIssue, Subscriber
@@ -31,6 +32,9 @@ class BatchTaskWithHook:
         return result
 
 
+prepare = tasks.prepare_issue
+
+
 class WorkerDied(Exception):
     pass
 
@@ -49,7 +53,9 @@ def test_batches_prepared_before_a_failure_are_kept_and_the_next_run_carries_on(
     services.issue_send(issue=issue, actor="newsletter")
 
     with pytest.raises(WorkerDied):
-        sending.issue_prepare(issue_id=issue.pk, send_batch=BatchTaskWithHook(1, worker_dies))
+        sending.issue_prepare(
+            issue_id=issue.pk, send_batch=BatchTaskWithHook(1, worker_dies), prepare=prepare
+        )
     # Batch 0 was committed with its task; batch 1's transaction died with the worker.
     assert sorted(Delivery.objects.values_list("batch", flat=True)) == [0, 0]
     issue.refresh_from_db()
@@ -81,7 +87,9 @@ def test_whoever_confirms_while_the_list_is_prepared_gets_the_next_issue(
             confirmed_at=timezone.now(),
         )
 
-    sending.issue_prepare(issue_id=issue.pk, send_batch=BatchTaskWithHook(0, cäcilie_confirms))
+    sending.issue_prepare(
+        issue_id=issue.pk, send_batch=BatchTaskWithHook(0, cäcilie_confirms), prepare=prepare
+    )
     run_tasks()
 
     assert sorted(rcpt for (rcpt,) in smtp_inbox.recipients) == [
@@ -103,7 +111,7 @@ def test_cancelling_while_the_list_is_prepared_queues_no_further_batch(
         services.issue_cancel(issue=issue)
 
     queued = sending.issue_prepare(
-        issue_id=issue.pk, send_batch=BatchTaskWithHook(0, editor_cancels)
+        issue_id=issue.pk, send_batch=BatchTaskWithHook(0, editor_cancels), prepare=prepare
     )
     run_tasks()
 
@@ -113,3 +121,29 @@ def test_cancelling_while_the_list_is_prepared_queues_no_further_batch(
     assert (figures["recipients"], figures["cancelled"]) == (2, 2)
     issue.refresh_from_db()
     assert (issue.status, issue.prepared) == (NewsletterIssue.Status.CANCELLED, False)
+
+
+def test_one_worker_sends_the_first_batches_before_the_rest_of_the_list_is_prepared(
+    settings, smtp_inbox, run_tasks
+):
+    settings.NEWSLETTER_BATCH_SIZE = 1
+    count = sending.PREPARE_BATCHES_PER_RUN + 2
+    addresses = [f"weiterbildung{n:02}@example.de" for n in range(count)]
+    confirmed(*addresses)
+    issue = make_issue()
+    services.issue_send(issue=issue, actor="newsletter")
+
+    assert tasks.prepare_issue.call(issue.pk) == sending.PREPARE_BATCHES_PER_RUN
+    issue.refresh_from_db()
+    assert not issue.prepared
+    # The queue in the worker's order: the send's own prepare task (run above by hand), the
+    # prepared batches, then the preparation's next run behind them.
+    queued = [task.task_path.rsplit(".", 1)[1] for task in DBTaskResult.objects.ready()]
+    assert queued == ["prepare_issue"] + ["send_issue_batch"] * sending.PREPARE_BATCHES_PER_RUN + [
+        "prepare_issue"
+    ]
+
+    run_tasks()
+    assert [rcpt for (rcpt,) in smtp_inbox.recipients] == addresses
+    issue.refresh_from_db()
+    assert (issue.status, issue.prepared) == (NewsletterIssue.Status.SENT, True)
