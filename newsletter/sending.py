@@ -14,7 +14,6 @@ batch task that ended with an error by ``issues_resume_stalled``.
 
 from __future__ import annotations
 
-import smtplib
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -24,7 +23,7 @@ from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 from django_tasks.base import Task
 
-from karriere.mailerrors import is_transient, retry_delay
+from karriere.mailerrors import Outcome, describe, failure_outcome, retry_delay
 from newsletter import issue_mail, mail, tokens
 from newsletter.evidence import evidence_erasure
 from newsletter.models import (
@@ -194,24 +193,30 @@ def _record_sent(row: Delivery, issue: NewsletterIssue, message) -> None:
     )
 
 
-def _record_failure(row: Delivery, error: BaseException) -> bool:
-    """Mark a failed hand-off; True if it will be tried again."""
+# The statuses of karriere.mailerrors' outcomes: "unknown" stays "sending" (the figures count
+# it as unknown), as a row a dead worker left behind does.
+OUTCOME_STATUSES = {
+    Outcome.UNKNOWN: Delivery.Status.SENDING,
+    Outcome.RETRY: Delivery.Status.RETRY,
+    Outcome.FAILED: Delivery.Status.FAILED,
+}
+
+
+def _record_failure(row: Delivery, error: BaseException, *, handed_over: bool) -> Outcome:
     now = timezone.now()
     attempts = row.attempts + 1  # the claim counted this try
-    retry = is_transient(error) and attempts < settings.NEWSLETTER_MAX_ATTEMPTS
+    outcome = failure_outcome(
+        error,
+        handed_over=handed_over,
+        may_retry=attempts < settings.NEWSLETTER_MAX_ATTEMPTS,
+    )
     Delivery.objects.filter(pk=row.pk).update(
-        status=Delivery.Status.RETRY if retry else Delivery.Status.FAILED,
-        next_attempt_at=now + retry_delay(attempts) if retry else None,
-        error=f"{type(error).__name__}: {error}"[:500],
+        status=OUTCOME_STATUSES[outcome],
+        next_attempt_at=now + retry_delay(attempts) if outcome == Outcome.RETRY else None,
+        error=describe(error)[:500],
         updated_at=now,
     )
-    return retry
-
-
-def _record_unknown(row: Delivery, error: BaseException) -> None:
-    Delivery.objects.filter(pk=row.pk).update(
-        error=f"{type(error).__name__}: {error}"[:500], updated_at=timezone.now()
-    )
+    return outcome
 
 
 # Not atomic: each claim must be committed before its mail is handed over, and each sent mail
@@ -257,12 +262,10 @@ def issue_batch_send(*, issue_id: int, batch: int, send_batch: Task) -> int:
             except Exception as error:  # noqa: BLE001 - every failure is recorded per recipient
                 handed_over = getattr(connection, "handed_over", False)  # karriere.mailbackend
                 connection.close()
-                if handed_over and not isinstance(error, smtplib.SMTPResponseException):
-                    # The whole mail reached the server, its answer did not reach us: it may
-                    # have been delivered, so it stays "sending" (unknown), never sent again.
-                    _record_unknown(row, error)
-                    continue
-                streak = streak + 1 if _record_failure(row, error) else 0
+                outcome = _record_failure(row, error, handed_over=handed_over)
+                if outcome == Outcome.UNKNOWN:
+                    continue  # one mailbox's fate, not a sign of the server's trouble
+                streak = streak + 1 if outcome == Outcome.RETRY else 0
                 if streak >= SERVER_TROUBLE_STREAK:
                     _postpone_batch(issue, batch, timezone.now() + retry_delay(row.attempts + 1))
                     break
