@@ -58,17 +58,27 @@ class OutgoingMailQuerySet(models.QuerySet):
         return self.filter(state__in=UNDELIVERED)
 
 
-class OutgoingMail(models.Model):
-    state = models.CharField(
-        _("delivery"), max_length=10, choices=MailState.choices, default=MailState.QUEUED
-    )
+class ClaimedMail(models.Model):
+    """What every mail to a person records, claimed before its hand-off: the outbox's single
+    mails (``OutgoingMail``) and the newsletter's deliveries. Their states and limits differ
+    (README, *Architecture*); the failure rule is ``karriere.mailerrors.failure_outcome``."""
+
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    # Start of the retry window (reset when someone sends it again from the admin).
-    queued_at = models.DateTimeField(_("queued"), default=timezone.now)
-    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class OutgoingMail(ClaimedMail):
+    state = models.CharField(
+        _("delivery"), max_length=10, choices=MailState.choices, default=MailState.QUEUED
+    )
+    # Start of the retry window (reset when someone sends it again from the admin).
+    queued_at = models.DateTimeField(_("queued"), default=timezone.now)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
 
     objects = OutgoingMailQuerySet.as_manager()

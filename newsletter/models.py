@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from articles import invalidation
 from articles.models import Article
 from articles.text import sanitize_body
-from karriere.outbox import OutgoingMail
+from karriere.outbox import ClaimedMail, OutgoingMail
 
 
 class ImmutableRecordError(Exception):
@@ -393,7 +393,7 @@ class DeliveryQuerySet(models.QuerySet):
         )
 
 
-class Delivery(models.Model):
+class Delivery(ClaimedMail):
     """One recipient of one issue. The row is claimed (status "sending") before the mail is
     handed to the backend, so no retry, second worker or restart mails anyone twice."""
 
@@ -426,14 +426,12 @@ class Delivery(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
     )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    # Looked up by the e-mail services' webhooks.
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
     esp_message_id = models.CharField(
         _("message id of the e-mail service"), max_length=255, blank=True, db_index=True
     )
     error = models.CharField(_("reason"), max_length=500, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     unsubscribed_at = models.DateTimeField(_("unsubscribed via this issue"), null=True, blank=True)
     updated_at = models.DateTimeField(_("changed"), default=timezone.now)
 
