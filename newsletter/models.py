@@ -333,6 +333,20 @@ class NewsletterIssue(models.Model):
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    def figures(self) -> dict[str, int]:
+        """The deliveries' figures; while the list is still being prepared, the recipients who
+        have no row yet count as recipients waiting (the progress bar's total stays put)."""
+        figures = self.deliveries.figures()
+        if self.status == self.Status.SENDING and not self.prepared:
+            rest = (
+                Subscriber.objects.recipients_since(self.started_at)
+                .filter(pk__gt=self.prepared_until)
+                .count()
+            )
+            figures["recipients"] += rest
+            figures["waiting"] += rest
+        return figures
+
     def ordered_articles(self) -> list[Article]:
         items = self.items.select_related("article__category", "article__hero_image").order_by(
             "position", "pk"

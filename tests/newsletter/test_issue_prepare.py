@@ -136,6 +136,9 @@ def test_one_worker_sends_the_first_batches_before_the_rest_of_the_list_is_prepa
     assert tasks.prepare_issue.call(issue.pk) == sending.PREPARE_BATCHES_PER_RUN
     issue.refresh_from_db()
     assert not issue.prepared
+    # The issue's figures count those without a row yet: the progress bar's total stays put.
+    figures = issue.figures()
+    assert (figures["recipients"], figures["waiting"]) == (count, count)
     # The queue in the worker's order: the send's own prepare task (run above by hand), the
     # prepared batches, then the preparation's next run behind them.
     queued = [task.task_path.rsplit(".", 1)[1] for task in DBTaskResult.objects.ready()]
