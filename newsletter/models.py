@@ -16,6 +16,9 @@ from articles.models import Article
 from articles.text import sanitize_body
 from karriere.outbox import ClaimedMail, OutgoingMail
 
+# Split by topic (README, *Architecture*); imported here so `newsletter.models` names them all.
+from newsletter.signup import IpThrottle, WelcomeMail, normalise_email  # noqa: F401
+
 
 class ImmutableRecordError(Exception):
     """Raised on an attempt to change evidence that must stay as it was recorded."""
@@ -464,52 +467,3 @@ class Delivery(ClaimedMail):
 
     def __str__(self):
         return f"{self.issue_id}/{self.subscriber_id}"
-
-
-class IpThrottle(models.Model):
-    """Request counter per (hashed) client IP, in the database so limits hold across processes
-    and survive restarts."""
-
-    # The longest block; a day without one forgets the strikes (and the purge the row).
-    MAX_BACKOFF = timedelta(days=1)
-
-    ip_hash = models.CharField(max_length=64, unique=True)
-    window_start = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-    strikes = models.PositiveIntegerField(default=0)
-    blocked_until = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("IP throttle")
-        verbose_name_plural = _("IP throttles")
-
-    def __str__(self):
-        return self.ip_hash[:12]
-
-
-class WelcomeMail(models.Model):
-    """The mail a new subscriber gets once confirmed (never part of the confirmation mail)."""
-
-    enabled = models.BooleanField(_("send welcome mail"), default=False)
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(
-        _("text"),
-        help_text=_("Plain text. The unsubscribe link and the imprint are added below it."),
-    )
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("welcome mail")
-        verbose_name_plural = _("welcome mail")
-
-    def __str__(self):
-        return self.subject
-
-
-def normalise_email(raw: str) -> str:
-    """Trim and lower-case the domain; the local part keeps its case (uniqueness ignores it).
-
-    Not the comments' rule (whole address lower-cased): this address is mailed, and a mail
-    server may treat the local part's case as meaningful (RFC 5321), so it is sent as typed."""
-    local, at, domain = raw.strip().rpartition("@")
-    return f"{local}@{domain.lower()}" if at else raw.strip()
