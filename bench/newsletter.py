@@ -227,7 +227,8 @@ def send_once(subscribers: int, workers: int, smtp_port: int, sink: Sink) -> dic
 
 
 def queries_per_batch() -> tuple[int, int, int]:
-    """SQL of the prepare task and of one batch of BATCH_SIZE recipients (mails to locmem)."""
+    """SQL of one prepare run (``PREPARE_BATCHES_PER_RUN`` batches) and of one batch of
+    BATCH_SIZE recipients (mails to locmem)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext, override_settings
 
@@ -282,7 +283,7 @@ def report(rows: list[dict], queries: dict, load: tuple[str, str], pending: list
         lines += ["", f"Still running when this was written: {', '.join(pending)}."]
     lines += [
         "",
-        "| Subscribers | prepare: SQL queries (batches) | one batch of "
+        "| Subscribers | one prepare run: SQL queries (batches) | one batch of "
         f"{BATCH_SIZE}: SQL queries | per recipient |",
         "|---:|---:|---:|---:|",
     ]
