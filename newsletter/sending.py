@@ -9,7 +9,8 @@ subscriber), and a mail is handed to the backend only after its row was switched
 after the hand-off leaves the row "sending": nobody knows whether the mail left, so it is not
 sent again and the figures call it unknown. Everything not yet claimed goes out when the work is
 taken up again: a dead worker's batch task by ``karriere.taskqueue`` once its lease ran out, a
-batch task that ended with an error by ``issues_resume_stalled``.
+batch task that ended with an error by ``issues_resume_stalled``. The list itself is written
+batch by batch (``issue_prepare``), so the first mails leave while the rest is still prepared.
 """
 
 from __future__ import annotations
