@@ -41,6 +41,7 @@ BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", REDIS_URL)
 SMTP_PORT = int(os.environ.get("BENCH_SMTP_PORT", "0"))
 BATCH_SIZE = 500
 SECTION = "## Newsletter sending"
+PROGRESS_EVERY_S = 60
 
 
 def worker_env(smtp_port: int) -> dict[str, str]:
@@ -172,17 +173,36 @@ def send_once(subscribers: int, workers: int, smtp_port: int, sink: Sink) -> dic
     with sink.lock:
         sink.count, sink.first, sink.last = 0, None, None
     cpu_before = sum(cpu_seconds(p.pid) for p in processes)
+    loads = [float(load_average())]
     started = time.monotonic()
     services.issue_send(issue=issue, actor="bench")
+    prepared_at = None
+    next_report = started + PROGRESS_EVERY_S
     try:
         while True:
             time.sleep(0.25)
-            status = NewsletterIssue.objects.filter(pk=issue.pk).values_list("status", flat=True)
-            if status[0] == NewsletterIssue.Status.SENT:
+            status, prepared = NewsletterIssue.objects.filter(pk=issue.pk).values_list(
+                "status", "prepared"
+            )[0]
+            now = time.monotonic()
+            if prepared and prepared_at is None:
+                prepared_at = now
+            if status == NewsletterIssue.Status.SENT:
                 break
-            if time.monotonic() - started > 3600:
-                raise RuntimeError("issue not sent within an hour")
+            if now >= next_report:
+                # A run the session cannot wait for still leaves its figures in the log.
+                loads.append(float(load_average()))
+                log(
+                    f"  {sink.count:,} of {subscribers:,} mails after {now - started:.0f} s "
+                    f"({sink.count / (now - started):.1f}/s), list prepared: {prepared}, "
+                    f"worker RSS MiB: {[round(peak_rss_mb(p.pid)) for p in processes]}, "
+                    f"load {loads[-1]}"
+                )
+                next_report = now + PROGRESS_EVERY_S
+            if now - started > 4 * 3600:
+                raise RuntimeError("issue not sent within four hours")
         done = time.monotonic()
+        loads.append(float(load_average()))
         peaks = [peak_rss_mb(p.pid) for p in processes]
         cpu = sum(cpu_seconds(p.pid) for p in processes) - cpu_before
     finally:
@@ -196,16 +216,19 @@ def send_once(subscribers: int, workers: int, smtp_port: int, sink: Sink) -> dic
         "subscribers": subscribers,
         "workers": workers,
         "first_mail_s": sink.first - started,
+        "prepared_s": (prepared_at or done) - started,
         "total_s": done - started,
         "rate_send_to_last": subscribers / (sink.last - started),
         "rate_first_to_last": subscribers / max(sink.last - sink.first, 1e-9),
         "peak_rss_mb": max(peaks),
         "cpu_ms_per_mail": cpu * 1000 / subscribers,
+        "load": (min(loads), max(loads)),
     }
 
 
 def queries_per_batch() -> tuple[int, int, int]:
-    """SQL of the prepare task and of one batch of BATCH_SIZE recipients (mails to locmem)."""
+    """SQL of one prepare run (``PREPARE_BATCHES_PER_RUN`` batches) and of one batch of
+    BATCH_SIZE recipients (mails to locmem)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext, override_settings
 
@@ -226,35 +249,41 @@ def queries_per_batch() -> tuple[int, int, int]:
     return len(prepare), batches, len(batch)
 
 
-def report(rows: list[dict], queries: dict, load: tuple[float, float]) -> str:
+def report(rows: list[dict], queries: dict, load: tuple[str, str], pending: list[str]) -> str:
     lines = [
         SECTION,
         "",
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} cores; "
-        f"load average (1 min) at start / end: {load[0]} / {load[1]}",
+        f"load average (1 min) at start / now: {load[0]} / {load[1]}",
         f"- Machine: {machine()}",
         f"- `python -m bench.newsletter`: real `db_worker` processes (PostgreSQL queue, polling "
         f"every 0.2 s), batches of {BATCH_SIZE}, SMTP to a local aiosmtpd sink in the bench "
         "process (no TLS); the issue has 5 article cards, HTML with inlined CSS and text.",
-        "- Send → first mail: from the confirmed send until the sink has the first mail "
-        "(includes preparing the Delivery rows of the whole list). Worker CPU: user + system "
-        "time of all workers from send to done, divided by the mails (PostgreSQL's share and "
-        "the SMTP sink's are not in it); on a shared machine it is the steadier figure.",
+        "- Send → first mail: from the confirmed send until the sink has the first mail; the "
+        "list is prepared one batch per transaction, so this does not wait for the whole list "
+        "(send → list prepared). Worker CPU: user + system time of all workers from send to "
+        "done, divided by the mails (PostgreSQL's share and the SMTP sink's are not in it); on "
+        "a shared machine it is the steadier figure. Load: 1-minute load average sampled "
+        "every minute of the run (min–max).",
         "",
-        "| Subscribers | Workers | send → first mail s | send → done s | mails/s (send → last) "
-        "| mails/s (first → last) | worker CPU ms per mail | peak worker RSS MiB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| Subscribers | Workers | send → first mail s | send → list prepared s | send → done s "
+        "| mails/s (send → last) | mails/s (first → last) | worker CPU ms per mail "
+        "| peak worker RSS MiB | load during run |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         lines.append(
             f"| {row['subscribers']:,} | {row['workers']} | {row['first_mail_s']:.2f} "
-            f"| {row['total_s']:.1f} | {row['rate_send_to_last']:.0f} "
+            f"| {row['prepared_s']:.1f} | {row['total_s']:.1f} | {row['rate_send_to_last']:.0f} "
             f"| {row['rate_first_to_last']:.0f} | {row['cpu_ms_per_mail']:.1f} "
             f"| {row['peak_rss_mb']:.0f} |".replace(",", " ")
+            + f" {row['load'][0]:.1f}–{row['load'][1]:.1f} |"
         )
+    if pending:
+        lines += ["", f"Still running when this was written: {', '.join(pending)}."]
     lines += [
         "",
-        "| Subscribers | prepare: SQL queries (batches) | one batch of "
+        "| Subscribers | one prepare run: SQL queries (batches) | one batch of "
         f"{BATCH_SIZE}: SQL queries | per recipient |",
         "|---:|---:|---:|---:|",
     ]
@@ -292,21 +321,23 @@ def main() -> None:
     controller = Controller(sink, hostname="127.0.0.1", port=SMTP_PORT or free_port())
     controller.start()
     load_start = load_average()
+    runs = [(size, workers) for size in sizes for workers in worker_counts]
     rows, queries = [], {}
     try:
-        for size in sizes:
-            log(f"seeding {size:,} confirmed subscribers")
-            seed(size)
-            queries[size] = queries_per_batch()
-            for workers in worker_counts:
-                log(f"sending to {size:,} with {workers} worker(s)")
-                rows.append(send_once(size, workers, controller.port, sink))
-                log(str(rows[-1]))
+        for size, workers in runs:
+            if size not in queries:
+                log(f"seeding {size:,} confirmed subscribers")
+                seed(size)
+                queries[size] = queries_per_batch()
+            log(f"sending to {size:,} with {workers} worker(s), load {load_average()}")
+            rows.append(send_once(size, workers, controller.port, sink))
+            log(str(rows[-1]))
+            # Written after every run: a session that ends early keeps what finished.
+            pending = [f"{s:,} × {w} worker(s)" for s, w in runs[len(rows) :]]
+            write_section(report(rows, queries, (load_start, load_average()), pending))
     finally:
         controller.stop()
-    text = report(rows, queries, (load_start, load_average()))
-    print("\n" + text)
-    write_section(text)
+    print("\n" + (ROOT / "bench" / "RESULTS.md").read_text().split(SECTION)[1])
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ once, and a person decides in the admin whether to send it again ("Erneut senden
 from __future__ import annotations
 
 import logging
-import smtplib
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TypeVar
@@ -30,7 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_tasks.base import Task
 
-from karriere.mailerrors import is_transient, retry_delay
+from karriere.mailerrors import Outcome, describe, failure_outcome, retry_delay
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +45,11 @@ class MailState(models.TextChoices):
 
 
 UNDELIVERED = [MailState.FAILED, MailState.UNKNOWN]
+OUTCOME_STATES = {
+    Outcome.UNKNOWN: MailState.UNKNOWN,
+    Outcome.RETRY: MailState.RETRYING,
+    Outcome.FAILED: MailState.FAILED,
+}
 
 
 class OutgoingMailQuerySet(models.QuerySet):
@@ -54,17 +58,27 @@ class OutgoingMailQuerySet(models.QuerySet):
         return self.filter(state__in=UNDELIVERED)
 
 
-class OutgoingMail(models.Model):
-    state = models.CharField(
-        _("delivery"), max_length=10, choices=MailState.choices, default=MailState.QUEUED
-    )
+class ClaimedMail(models.Model):
+    """What every mail to a person records, claimed before its hand-off: the outbox's single
+    mails (``OutgoingMail``) and the newsletter's deliveries. Their states and limits differ
+    (README, *Architecture*); the failure rule is ``karriere.mailerrors.failure_outcome``."""
+
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    # Start of the retry window (reset when someone sends it again from the admin).
-    queued_at = models.DateTimeField(_("queued"), default=timezone.now)
-    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class OutgoingMail(ClaimedMail):
+    state = models.CharField(
+        _("delivery"), max_length=10, choices=MailState.choices, default=MailState.QUEUED
+    )
+    # Start of the retry window (reset when someone sends it again from the admin).
+    queued_at = models.DateTimeField(_("queued"), default=timezone.now)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
 
     objects = OutgoingMailQuerySet.as_manager()
@@ -98,21 +112,6 @@ def automatic_message(
     )
 
 
-def _answer(code: int, text: bytes | str) -> str:
-    return f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
-
-
-def _describe(exc: BaseException) -> str:
-    """What an operator needs to read in the admin: the server's answer where there is one."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        detail = "; ".join(f"{rcpt}: {_answer(*answer)}" for rcpt, answer in exc.recipients.items())
-    elif isinstance(exc, smtplib.SMTPResponseException):
-        detail = _answer(exc.smtp_code, exc.smtp_error)
-    else:
-        detail = str(exc)
-    return f"{type(exc).__name__}: {detail}"[:1000]
-
-
 def _record_failure(
     model: type[M],
     pk: int,
@@ -135,19 +134,17 @@ def _record_failure(
             mail.last_attempt_at = now
         elif mail.attempts != claimed_attempt:
             return mail.state  # sent again from the admin meanwhile: that run decides
-        mail.last_error = _describe(exc)
-        mail.next_attempt_at = None
-        mail.state = MailState.FAILED
-        if handed_over and not isinstance(exc, smtplib.SMTPResponseException):
-            # The whole message reached the server, its answer did not reach us: it may be
-            # delivered, so it must not be sent again by itself (karriere/mailbackend.py).
-            mail.state = MailState.UNKNOWN
-        elif is_transient(exc):
-            next_attempt = now + retry_delay(mail.attempts)
-            if next_attempt <= mail.queued_at + timedelta(hours=settings.MAIL_RETRY_HOURS):
-                mail.state = MailState.RETRYING
-                mail.next_attempt_at = next_attempt
-                retry.using(run_after=next_attempt).enqueue(pk)
+        mail.last_error = describe(exc)
+        next_attempt = now + retry_delay(mail.attempts)
+        outcome = failure_outcome(
+            exc,
+            handed_over=handed_over,
+            may_retry=next_attempt <= mail.queued_at + timedelta(hours=settings.MAIL_RETRY_HOURS),
+        )
+        mail.state = OUTCOME_STATES[outcome]
+        mail.next_attempt_at = next_attempt if outcome == Outcome.RETRY else None
+        if outcome == Outcome.RETRY:
+            retry.using(run_after=next_attempt).enqueue(pk)
         mail.save()
     logger.warning("%s %s: %s (%s)", model.__name__, pk, mail.last_error, mail.state)
     return mail.state

@@ -130,7 +130,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
     def sent_figure(self, obj):
         if obj.status == NewsletterIssue.Status.DRAFT:
             return "–"
-        figures = obj.deliveries.figures()
+        figures = obj.figures()
         return f"{number_format(figures['sent'])} / {number_format(figures['recipients'])}"
 
     def get_urls(self):
@@ -179,7 +179,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
         extra = {}
         if issue is not None:
             extra = {
-                "figures": issue.deliveries.figures(),
+                "figures": issue.figures(),
                 "failures": issue.deliveries.filter(status=Delivery.Status.FAILED)
                 .select_related("subscriber")
                 .order_by("pk")[:50],
@@ -310,7 +310,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
 
     def figures(self, request, pk):
         issue = self._issue(request, pk, needs="view")
-        return JsonResponse({"status": issue.status, **issue.deliveries.figures()})
+        return JsonResponse({"status": issue.status, **issue.figures()})
 
 
 @admin.register(Delivery)

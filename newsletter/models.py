@@ -14,7 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from articles import invalidation
 from articles.models import Article
 from articles.text import sanitize_body
-from karriere.outbox import OutgoingMail
+from karriere.outbox import ClaimedMail, OutgoingMail
+
+# Split by topic (README, *Architecture*); imported here so `newsletter.models` names them all.
+from newsletter.signup import IpThrottle, WelcomeMail, normalise_email  # noqa: F401
 
 
 class ImmutableRecordError(Exception):
@@ -77,6 +80,12 @@ class SubscriberQuerySet(models.QuerySet):
     def confirmed(self) -> SubscriberQuerySet:
         """Who gets an issue: the number the editor confirms, the list the worker streams."""
         return self.filter(status=Subscriber.Status.CONFIRMED)
+
+    def recipients_since(self, started_at: datetime) -> SubscriberQuerySet:
+        """An issue's recipients: confirmed when its sending began. The list is prepared in
+        steps while sending already runs; whoever confirms meanwhile gets the next issue, so
+        the set does not depend on how far the preparation had got."""
+        return self.confirmed().filter(confirmed_at__lte=started_at)
 
     def unconfirmed_since(self, cutoff: datetime) -> SubscriberQuerySet:
         return self.filter(status=Subscriber.Status.PENDING, requested_at__lt=cutoff)
@@ -297,8 +306,12 @@ class NewsletterIssue(models.Model):
     send_requested_by = models.CharField(_("sent by"), max_length=150, blank=True)
     started_at = models.DateTimeField(_("sending started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("sending finished"), null=True, blank=True)
-    # True once a Delivery row exists for every recipient (the prepare task ran).
+    # True once a Delivery row exists for every recipient (the prepare task ran to the end).
     prepared = models.BooleanField(default=False, editable=False)
+    # The prepare task's progress, committed with each batch: the last subscriber id that has
+    # a Delivery row and the number of batches queued, so a prepare taken up again carries on.
+    prepared_until = models.PositiveBigIntegerField(default=0, editable=False)
+    batches = models.PositiveIntegerField(default=0, editable=False)
 
     objects = NewsletterIssueQuerySet.as_manager()
 
@@ -322,6 +335,20 @@ class NewsletterIssue(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    def figures(self) -> dict[str, int]:
+        """The deliveries' figures; while the list is still being prepared, the recipients who
+        have no row yet count as recipients waiting (the progress bar's total stays put)."""
+        figures = self.deliveries.figures()
+        if self.status == self.Status.SENDING and not self.prepared:
+            rest = (
+                Subscriber.objects.recipients_since(self.started_at)
+                .filter(pk__gt=self.prepared_until)
+                .count()
+            )
+            figures["recipients"] += rest
+            figures["waiting"] += rest
+        return figures
 
     def ordered_articles(self) -> list[Article]:
         items = self.items.select_related("article__category", "article__hero_image").order_by(
@@ -383,7 +410,7 @@ class DeliveryQuerySet(models.QuerySet):
         )
 
 
-class Delivery(models.Model):
+class Delivery(ClaimedMail):
     """One recipient of one issue. The row is claimed (status "sending") before the mail is
     handed to the backend, so no retry, second worker or restart mails anyone twice."""
 
@@ -416,14 +443,12 @@ class Delivery(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
     )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    # Looked up by the e-mail services' webhooks.
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
     esp_message_id = models.CharField(
         _("message id of the e-mail service"), max_length=255, blank=True, db_index=True
     )
     error = models.CharField(_("reason"), max_length=500, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     unsubscribed_at = models.DateTimeField(_("unsubscribed via this issue"), null=True, blank=True)
     updated_at = models.DateTimeField(_("changed"), default=timezone.now)
 
@@ -442,52 +467,3 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.issue_id}/{self.subscriber_id}"
-
-
-class IpThrottle(models.Model):
-    """Request counter per (hashed) client IP, in the database so limits hold across processes
-    and survive restarts."""
-
-    # The longest block; a day without one forgets the strikes (and the purge the row).
-    MAX_BACKOFF = timedelta(days=1)
-
-    ip_hash = models.CharField(max_length=64, unique=True)
-    window_start = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-    strikes = models.PositiveIntegerField(default=0)
-    blocked_until = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("IP throttle")
-        verbose_name_plural = _("IP throttles")
-
-    def __str__(self):
-        return self.ip_hash[:12]
-
-
-class WelcomeMail(models.Model):
-    """The mail a new subscriber gets once confirmed (never part of the confirmation mail)."""
-
-    enabled = models.BooleanField(_("send welcome mail"), default=False)
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(
-        _("text"),
-        help_text=_("Plain text. The unsubscribe link and the imprint are added below it."),
-    )
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("welcome mail")
-        verbose_name_plural = _("welcome mail")
-
-    def __str__(self):
-        return self.subject
-
-
-def normalise_email(raw: str) -> str:
-    """Trim and lower-case the domain; the local part keeps its case (uniqueness ignores it).
-
-    Not the comments' rule (whole address lower-cased): this address is mailed, and a mail
-    server may treat the local part's case as meaningful (RFC 5321), so it is sent as typed."""
-    local, at, domain = raw.strip().rpartition("@")
-    return f"{local}@{domain.lower()}" if at else raw.strip()

@@ -9,12 +9,12 @@ subscriber), and a mail is handed to the backend only after its row was switched
 after the hand-off leaves the row "sending": nobody knows whether the mail left, so it is not
 sent again and the figures call it unknown. Everything not yet claimed goes out when the work is
 taken up again: a dead worker's batch task by ``karriere.taskqueue`` once its lease ran out, a
-batch task that ended with an error by ``issues_resume_stalled``.
+batch task that ended with an error by ``issues_resume_stalled``. The list itself is written
+batch by batch (``issue_prepare``), so the first mails leave while the rest is still prepared.
 """
 
 from __future__ import annotations
 
-import smtplib
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -24,7 +24,7 @@ from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 from django_tasks.base import Task
 
-from karriere.mailerrors import is_transient, retry_delay
+from karriere.mailerrors import Outcome, describe, failure_outcome, retry_delay
 from newsletter import issue_mail, mail, tokens
 from newsletter.evidence import evidence_erasure
 from newsletter.models import (
@@ -49,61 +49,91 @@ def _batch_slot(start: datetime, batch: int) -> datetime:
     return start + timedelta(minutes=batch * settings.NEWSLETTER_BATCH_SIZE / per_minute)
 
 
+# A prepare run writes this many batches, then queues itself again behind their send tasks: one
+# worker alone alternates between preparing and sending, so its first mails leave after these
+# batches' rows are written, not after the whole list.
+PREPARE_BATCHES_PER_RUN = 10
+
+
+def issue_prepare(*, issue_id: int, send_batch: Task, prepare: Task) -> int:
+    """Create a Delivery row for every recipient, one batch per transaction, and queue one
+    ``send_batch`` task per batch with its rows (spread over time when
+    ``NEWSLETTER_MAX_PER_MINUTE`` is set); after ``PREPARE_BATCHES_PER_RUN`` batches queue
+    ``prepare`` to carry on. Returns the number of batches this run queued.
+
+    Each batch is committed on its own, so its mails can leave while later batches are still
+    being prepared, and a prepare taken up again (its worker died) carries on after the last
+    committed batch (``prepared_until``). The recipients are fixed by ``started_at``
+    (``recipients_since``). Cancelling takes the issue's row lock, so no batch is queued after
+    it. Never more than one batch of ids in memory (keyset pagination)."""
+    with transaction.atomic():
+        issue = NewsletterIssue.objects.select_for_update().filter(pk=issue_id).first()
+        if issue is None or issue.prepared:
+            return 0
+        if issue.status == NewsletterIssue.Status.SCHEDULED:
+            now = timezone.now()
+            if issue.scheduled_for and issue.scheduled_for > now:
+                return 0  # moved later; the task queued for the new time does it
+            issue.status, issue.started_at = NewsletterIssue.Status.SENDING, now
+            issue.save(update_fields=["status", "started_at"])
+        if issue.status != NewsletterIssue.Status.SENDING:
+            return 0  # cancelled before it started
+    for queued in range(PREPARE_BATCHES_PER_RUN):
+        last = queued == PREPARE_BATCHES_PER_RUN - 1
+        if not _prepare_next_batch(issue_id, send_batch, then=prepare if last else None):
+            return queued
+    return PREPARE_BATCHES_PER_RUN
+
+
 @transaction.atomic
-def issue_prepare(*, issue_id: int, send_batch: Task) -> int:
-    """Create a Delivery row for every confirmed subscriber, in batches, and queue one
-    ``send_batch`` task per batch (spread over time when ``NEWSLETTER_MAX_PER_MINUTE`` is set).
-    Streams the list: never more than one batch of ids in memory. Returns the number of
-    batches."""
-    issue = NewsletterIssue.objects.select_for_update().filter(pk=issue_id).first()
-    if issue is None or issue.prepared:
-        return 0
-    now = timezone.now()
-    if issue.status == NewsletterIssue.Status.SCHEDULED:
-        if issue.scheduled_for and issue.scheduled_for > now:
-            return 0  # moved later; the task queued for the new time does it
-        issue.status = NewsletterIssue.Status.SENDING
-        issue.started_at = now
-    if issue.status != NewsletterIssue.Status.SENDING:
-        return 0  # cancelled before it started
-    size = settings.NEWSLETTER_BATCH_SIZE
-    ids = (
-        Subscriber.objects.confirmed()
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .iterator(chunk_size=size)
+def _prepare_next_batch(issue_id: int, send_batch: Task, then: Task | None) -> bool:
+    """Write and queue the next batch (and ``then``, if the list goes on); False once the list
+    is done or the issue cancelled."""
+    issue = (
+        NewsletterIssue.objects.select_for_update()
+        .filter(pk=issue_id, status=NewsletterIssue.Status.SENDING, prepared=False)
+        .first()
     )
-    batch, chunk = 0, []
-    for subscriber_id in ids:
-        chunk.append(subscriber_id)
-        if len(chunk) == size:
-            _queue_batch(issue, batch, chunk, now, send_batch)
-            batch, chunk = batch + 1, []
-    if chunk:
-        _queue_batch(issue, batch, chunk, now, send_batch)
-        batch += 1
-    issue.prepared = True
-    if batch == 0:
-        issue.status, issue.finished_at = NewsletterIssue.Status.SENT, now
-    issue.save(update_fields=["status", "started_at", "prepared", "finished_at"])
-    return batch
+    if issue is None:
+        return False
+    size = settings.NEWSLETTER_BATCH_SIZE
+    ids = list(
+        Subscriber.objects.recipients_since(issue.started_at)
+        .filter(pk__gt=issue.prepared_until)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:size]
+    )
+    if ids:
+        _queue_batch(issue, ids, send_batch)
+        issue.prepared_until, issue.batches = ids[-1], issue.batches + 1
+    issue.prepared = len(ids) < size
+    issue.save(update_fields=["prepared_until", "batches", "prepared"])
+    if issue.prepared:
+        # Batches that ran while the list was prepared could not finish the issue.
+        _finish_if_done(issue)
+    elif then is not None:
+        then.enqueue(issue.pk)
+    return bool(ids)
 
 
-def _queue_batch(
-    issue: NewsletterIssue, batch: int, subscriber_ids: list[int], now, send_batch: Task
-) -> None:
-    slot = _batch_slot(now, batch)
+def _queue_batch(issue: NewsletterIssue, subscriber_ids: list[int], send_batch: Task) -> None:
+    now = timezone.now()
+    slot = _batch_slot(issue.started_at, issue.batches)
     Delivery.objects.bulk_create(
         [
             Delivery(
-                issue=issue, subscriber_id=pk, batch=batch, next_attempt_at=slot, updated_at=now
+                issue=issue,
+                subscriber_id=pk,
+                batch=issue.batches,
+                next_attempt_at=slot,
+                updated_at=now,
             )
             for pk in subscriber_ids
         ],
         ignore_conflicts=True,
     )
     task = send_batch if slot <= now else send_batch.using(run_after=slot)
-    task.enqueue(issue.pk, batch)
+    task.enqueue(issue.pk, issue.batches)
 
 
 def _skip_ineligible(rows: list[Delivery], now: datetime) -> list[Delivery]:
@@ -164,24 +194,30 @@ def _record_sent(row: Delivery, issue: NewsletterIssue, message) -> None:
     )
 
 
-def _record_failure(row: Delivery, error: BaseException) -> bool:
-    """Mark a failed hand-off; True if it will be tried again."""
+# The statuses of karriere.mailerrors' outcomes: "unknown" stays "sending" (the figures count
+# it as unknown), as a row a dead worker left behind does.
+OUTCOME_STATUSES = {
+    Outcome.UNKNOWN: Delivery.Status.SENDING,
+    Outcome.RETRY: Delivery.Status.RETRY,
+    Outcome.FAILED: Delivery.Status.FAILED,
+}
+
+
+def _record_failure(row: Delivery, error: BaseException, *, handed_over: bool) -> Outcome:
     now = timezone.now()
     attempts = row.attempts + 1  # the claim counted this try
-    retry = is_transient(error) and attempts < settings.NEWSLETTER_MAX_ATTEMPTS
+    outcome = failure_outcome(
+        error,
+        handed_over=handed_over,
+        may_retry=attempts < settings.NEWSLETTER_MAX_ATTEMPTS,
+    )
     Delivery.objects.filter(pk=row.pk).update(
-        status=Delivery.Status.RETRY if retry else Delivery.Status.FAILED,
-        next_attempt_at=now + retry_delay(attempts) if retry else None,
-        error=f"{type(error).__name__}: {error}"[:500],
+        status=OUTCOME_STATUSES[outcome],
+        next_attempt_at=now + retry_delay(attempts) if outcome == Outcome.RETRY else None,
+        error=describe(error)[:500],
         updated_at=now,
     )
-    return retry
-
-
-def _record_unknown(row: Delivery, error: BaseException) -> None:
-    Delivery.objects.filter(pk=row.pk).update(
-        error=f"{type(error).__name__}: {error}"[:500], updated_at=timezone.now()
-    )
+    return outcome
 
 
 # Not atomic: each claim must be committed before its mail is handed over, and each sent mail
@@ -227,12 +263,10 @@ def issue_batch_send(*, issue_id: int, batch: int, send_batch: Task) -> int:
             except Exception as error:  # noqa: BLE001 - every failure is recorded per recipient
                 handed_over = getattr(connection, "handed_over", False)  # karriere.mailbackend
                 connection.close()
-                if handed_over and not isinstance(error, smtplib.SMTPResponseException):
-                    # The whole mail reached the server, its answer did not reach us: it may
-                    # have been delivered, so it stays "sending" (unknown), never sent again.
-                    _record_unknown(row, error)
-                    continue
-                streak = streak + 1 if _record_failure(row, error) else 0
+                outcome = _record_failure(row, error, handed_over=handed_over)
+                if outcome == Outcome.UNKNOWN:
+                    continue  # one mailbox's fate, not a sign of the server's trouble
+                streak = streak + 1 if outcome == Outcome.RETRY else 0
                 if streak >= SERVER_TROUBLE_STREAK:
                     _postpone_batch(issue, batch, timezone.now() + retry_delay(row.attempts + 1))
                     break
@@ -275,10 +309,10 @@ def _finish_if_done(issue: NewsletterIssue) -> None:
 
 def issues_resume_stalled(*, prepare: Task, send_batch: Task, now: datetime | None = None) -> int:
     """Carry on issues whose work left the queue unfinished: a prepare or batch task that ended
-    with an error (the database went away, a bug) or was given up. Queues again the prepare task,
-    or every batch with due deliveries, of a sending issue without progress for the task lease
-    plus ``NEWSLETTER_STALL_MINUTES``; marks it sent if nothing is left. Returns the number of
-    tasks queued.
+    with an error (the database went away, a bug) or was given up. Queues again the prepare task
+    (while the list is incomplete) and every batch with due deliveries of a sending issue
+    without progress for the task lease plus ``NEWSLETTER_STALL_MINUTES``; marks it sent if
+    nothing is left. Returns the number of tasks queued.
 
     A worker that died is not this function's case: ``karriere.taskqueue`` puts its task back
     once the lease ran out, and waiting longer than the lease leaves that to it. Should both
@@ -291,14 +325,13 @@ def issues_resume_stalled(*, prepare: Task, send_batch: Task, now: datetime | No
     stalled_before = now - patience
     queued = 0
     for issue in NewsletterIssue.objects.filter(status=NewsletterIssue.Status.SENDING):
-        if not issue.prepared:
-            if issue.started_at and issue.started_at <= stalled_before:
-                prepare.enqueue(issue.pk)
-                queued += 1
-            continue
-        last = issue.deliveries.aggregate(last=Max("updated_at"))["last"]
+        # Progress is any Delivery row written: prepared, claimed, sent or failed.
+        last = issue.deliveries.aggregate(last=Max("updated_at"))["last"] or issue.started_at
         if last is not None and last > stalled_before:
             continue
+        if not issue.prepared:
+            prepare.enqueue(issue.pk)  # carries on after its last committed batch
+            queued += 1
         due = (
             issue.deliveries.waiting()
             .filter(next_attempt_at__lte=now)

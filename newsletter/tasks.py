@@ -31,7 +31,9 @@ def purge_unconfirmed() -> int:
 
 @task()
 def prepare_issue(issue_id: int) -> int:
-    return sending.issue_prepare(issue_id=issue_id, send_batch=send_issue_batch)
+    return sending.issue_prepare(
+        issue_id=issue_id, send_batch=send_issue_batch, prepare=prepare_issue
+    )
 
 
 @task()

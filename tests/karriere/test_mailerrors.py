@@ -1,4 +1,5 @@
-"""Which mail failures are retried, and how long the pauses between tries are."""
+"""Which mail failures are retried, how long the pauses between tries are, and what a failed
+hand-off means for a claimed mail (the one rule the outbox and the newsletter share)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from karriere.mailerrors import is_transient, retry_delay
+from karriere.mailerrors import Outcome, describe, failure_outcome, is_transient, retry_delay
 
 
 @pytest.mark.parametrize(
@@ -54,3 +55,30 @@ def test_the_pause_doubles_from_a_minute_up_to_an_hour():
     minutes = [retry_delay(attempt) / timedelta(minutes=1) for attempt in range(1, 10)]
     assert minutes == [1, 2, 4, 8, 16, 32, 60, 60, 60]
     assert retry_delay(10_000) == timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("exc", "handed_over", "may_retry", "outcome"),
+    [
+        # The whole mail reached the server and no answer came: it may be delivered.
+        (TimeoutError("timed out"), True, True, Outcome.UNKNOWN),
+        (smtplib.SMTPServerDisconnected("closed"), True, True, Outcome.UNKNOWN),
+        # An answer after the hand-off is certain: the server did not take it.
+        (smtplib.SMTPDataError(451, b"4.7.1 Greylisting"), True, True, Outcome.RETRY),
+        (smtplib.SMTPDataError(554, b"5.7.1 Spam"), True, True, Outcome.FAILED),
+        (ConnectionRefusedError(111, "Connection refused"), False, True, Outcome.RETRY),
+        (ConnectionRefusedError(111, "Connection refused"), False, False, Outcome.FAILED),
+    ],
+    ids=repr,
+)
+def test_failure_outcome_of_a_claimed_mail(exc, handed_over, may_retry, outcome):
+    assert failure_outcome(exc, handed_over=handed_over, may_retry=may_retry) == outcome
+
+
+def test_the_description_carries_the_servers_answer():
+    refused = smtplib.SMTPRecipientsRefused(
+        {"jürgen@example.de": (550, b"5.1.1 Postfach unbekannt")}
+    )
+    assert describe(refused) == (
+        "SMTPRecipientsRefused: jürgen@example.de: 550 5.1.1 Postfach unbekannt"
+    )

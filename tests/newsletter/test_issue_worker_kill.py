@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -52,7 +53,7 @@ def database_url() -> str:
     return f"postgres://{host}/{db['NAME']}"
 
 
-def start_worker(inbox: Inbox, **settings: str) -> subprocess.Popen:
+def start_worker(inbox: Inbox, *, batch: bool = True, **settings: str) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -63,8 +64,9 @@ def start_worker(inbox: Inbox, **settings: str) -> subprocess.Popen:
         **settings,
     }
     return subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--batch", "--no-reload"]
-        + ["--no-startup-delay", "--queue-name", "*"],
+        [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"]
+        + ["--queue-name", "*", "--interval", "0.1"]
+        + (["--batch"] if batch else []),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -156,3 +158,72 @@ def test_two_workers_on_the_same_batch_never_mail_anyone_twice(settings):
 
     assert (first_sent, inbox.second_sent) == (1, 4)
     assert sorted(rcpt for (rcpt,) in inbox.recipients) == addresses
+
+
+@pytest.mark.skipif(
+    django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="holds one prepare step with a row lock, which needs PostgreSQL's row locking",
+)
+def test_worker_killed_while_preparing_the_list_first_mails_already_out_rest_follows():
+    from django.db import connection
+
+    inbox = Inbox()
+    inbox.start()
+    addresses = [f"gehaltsverhandlung{n:02}@example.de" for n in range(30)]
+    subscribers = confirmed(*addresses)
+    issue = make_issue()
+    services.issue_send(issue=issue, actor="newsletter")
+    # Another transaction holds a row for the 18th subscriber: the preparation's insert of
+    # batch 3 waits for it, after batches 0–2 (batches of 5) are committed.
+    blocker = connection.copy()
+    blocker.connect()
+    blocker.set_autocommit(False)
+    with blocker.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO newsletter_delivery (issue_id, subscriber_id, batch, status, attempts, "
+            "message_id, esp_message_id, error, updated_at) "
+            "VALUES (%s, %s, 99, 'cancelled', 0, '', '', '', now())",
+            [issue.pk, subscribers[17].pk],
+        )
+    preparing = start_worker(inbox)
+    sending = other = None
+    try:
+        wait_for(lambda: NewsletterIssue.objects.get(pk=issue.pk).batches == 3, preparing)
+        # A second worker sends the prepared batches while the list is still being prepared.
+        sending = start_worker(inbox, batch=False)
+        wait_for(lambda: len(inbox.messages) == 15, sending)
+        assert not NewsletterIssue.objects.get(pk=issue.pk).prepared
+
+        preparing.send_signal(signal.SIGKILL)
+        preparing.wait(timeout=30)
+        blocker.rollback()
+        sending.send_signal(signal.SIGTERM)  # idle now: it stops after its current poll
+        sending.wait(timeout=60)
+        # The scheduler's job puts the dead worker's prepare task back; it carries on at batch 3.
+        recover_expired_tasks.enqueue()
+        other = start_worker(inbox, TASK_LEASE_SECONDS="0")
+        _, errors = other.communicate(timeout=180)
+        assert other.returncode == 0, errors.decode()[-2000:]
+    finally:
+        for worker in (preparing, sending, other):
+            if worker is not None and worker.poll() is None:
+                worker.send_signal(signal.SIGKILL)
+                worker.wait(timeout=30)
+        blocker.close()
+        inbox.stop()
+
+    assert sorted(rcpt for (rcpt,) in inbox.recipients) == addresses  # each exactly once
+    figures = issue.deliveries.figures()
+    assert (figures["sent"], figures["unknown"], figures["waiting"]) == (30, 0, 0)
+    assert sorted(set(Delivery.objects.values_list("batch", flat=True))) == [0, 1, 2, 3, 4, 5]
+    issue.refresh_from_db()
+    assert issue.status == NewsletterIssue.Status.SENT
+
+
+def wait_for(condition, worker: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if worker.poll() is not None:
+            raise AssertionError(worker.stderr.read().decode()[-2000:])
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
