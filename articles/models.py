@@ -355,6 +355,11 @@ class Article(models.Model):
         return article
 
     @property
+    def is_guest_post(self) -> bool:
+        # Any guest among the authors; reads the authors for_listing prefetched.
+        return any(author.is_guest for author in self.authors.all())
+
+    @property
     def is_scheduled(self) -> bool:
         return (
             self.status == self.Status.PUBLISHED
