@@ -16,10 +16,9 @@ def https_url_fields(field: models.Field, **kwargs) -> forms.Field | None:
 class ImageUploadForm(forms.ModelForm):
     """A new library image with its rights, as CKEditor's image browser asks for it."""
 
-    formfield_callback = https_url_fields
-
     class Meta:
         model = Image
+        formfield_callback = https_url_fields
         fields = [
             "file", "title", "alt_text", "decorative", "caption", "credit", "licence",
             "licence_version", "source_url", "licence_until",

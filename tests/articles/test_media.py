@@ -236,3 +236,12 @@ def test_a_deleted_body_image_leaves_no_broken_figure(client):
     deleted.delete()
     html = client.get(article.get_absolute_url()).content.decode()
     assert f'data-bild="{kept.pk}"' in html and f'data-bild="{deleted.pk}"' not in html
+
+
+def test_a_source_address_typed_without_scheme_is_read_as_https():
+    from articles.forms import ImageUploadForm
+
+    field = ImageUploadForm().fields["source_url"]
+    assert field.clean("fotos.gemeinfrei-bilder.de/bürogebäude") == (
+        "https://fotos.gemeinfrei-bilder.de/bürogebäude"
+    )
