@@ -250,6 +250,8 @@ class Article(models.Model):
     # The reader's HTML of the body: library images as figures with renditions and credits,
     # rendered on save (articles.media.render_body). Empty for rows written without save().
     body_html = models.TextField(blank=True, editable=False)
+    # The H2s' anchors and titles, [{"id", "title"}], from articles.text.heading_anchors.
+    toc = models.JSONField(_("table of contents"), default=list, blank=True, editable=False)
     body_images = models.ManyToManyField(
         Image, blank=True, editable=False, related_name="body_articles"
     )

@@ -3,12 +3,15 @@ phone menu, print (issue #18). The browser tests (tests/browser/test_design.py) 
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image as PILImage
 
 from articles.models import Article, ArticleViewDay, Author
 from tests.articles.test_views import html_of, json_ld_blocks
@@ -192,3 +195,84 @@ def test_home_has_lead_newest_category_sections_and_a_newsletter_block(client):
     section = html.split('<section aria-labelledby="rubrik-gehalt">')[1].split("</section>")[0]
     assert older.title in section and "Alle Artikel in Gehalt »" in section
     assert 'class="newsletter-band"' in html
+
+
+def jpeg(width: int = 200, height: int = 200) -> ContentFile:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (width, height), "#0d4a85").save(buffer, format="JPEG")
+    return ContentFile(buffer.getvalue(), name="portrait.jpg")
+
+
+THREE_HEADINGS = (
+    "<p>Einleitung</p><h2>Weiterbildungsmöglichkeiten</h2><p>a</p>"
+    '<h2 class="x" onclick="alert(1)">Förderung &amp; Zuschüsse</h2><p>b</p>'
+    "<h2>Weiterbildungsmöglichkeiten</h2><p>c</p>"
+)
+
+
+def test_table_of_contents_and_anchors_are_made_on_save_and_stored():
+    article = ArticleFactory(body=THREE_HEADINGS)
+    article.refresh_from_db()
+    assert article.toc == [
+        {"id": "weiterbildungsmoeglichkeiten", "title": "Weiterbildungsmöglichkeiten"},
+        {"id": "foerderung-zuschuesse", "title": "Förderung & Zuschüsse"},
+        {"id": "weiterbildungsmoeglichkeiten-2", "title": "Weiterbildungsmöglichkeiten"},
+    ]
+    # The sanitised body keeps our ids and loses the editor's handler and class.
+    assert '<h2 id="foerderung-zuschuesse">Förderung &amp; Zuschüsse</h2>' in article.body
+    assert "onclick" not in article.body and 'class="x"' not in article.body
+    assert '<h2 id="weiterbildungsmoeglichkeiten-2">' in article.body_html
+
+
+def test_article_page_shows_the_stored_table_of_contents_from_three_sub_headings(client):
+    article = ArticleFactory(body=THREE_HEADINGS)
+    # Changed behind the service's back: the page reads what was stored, it parses nothing.
+    Article.objects.filter(pk=article.pk).update(body_html=article.body_html + "<h2>Neu</h2>")
+    html = html_of(client.get(article.get_absolute_url()))
+    toc = html.split('<nav class="toc" aria-labelledby="inhaltsverzeichnis">')[1].split("</nav>")[0]
+    assert re.findall(r'<a href="#([^"]+)">', toc) == [
+        "weiterbildungsmoeglichkeiten",
+        "foerderung-zuschuesse",
+        "weiterbildungsmoeglichkeiten-2",
+    ]
+    assert "Neu" not in toc
+    assert html.index('class="toc"') < html.index('<h2 id="weiterbildungsmoeglichkeiten">')
+
+
+def test_article_with_fewer_than_three_sub_headings_has_no_table_of_contents(client):
+    article = ArticleFactory(body="<h2>Gehalt</h2><p>a</p><h2>Urlaub</h2><p>b</p>")
+    html = html_of(client.get(article.get_absolute_url()))
+    assert 'class="toc"' not in html and '<h2 id="urlaub">Urlaub</h2>' in html
+
+
+def test_article_ends_with_an_author_box_with_photo_and_bio(client):
+    author = AuthorFactory(
+        name="Dr. Sabine Wolf",
+        kind=Author.Kind.GUEST,
+        bio="Karriereberaterin und Coach aus Hamburg, Schwerpunkt Gehaltsverhandlung.",
+        photo=jpeg(),
+    )
+    article = ArticleFactory(authors=[author])
+    html = html_of(client.get(article.get_absolute_url()))
+    box = html.split('<section class="author-box" aria-label="Über Dr. Sabine Wolf">')[1]
+    box = box.split("</section>")[0]
+    assert f'<img class="author-box-photo" src="{author.photo.url}"' in box
+    assert "<h2>Dr. Sabine Wolf</h2>" in box and "Gastbeitrag" in box
+    assert "Schwerpunkt Gehaltsverhandlung." in box
+    assert f'href="{author.get_absolute_url()}">Alle Artikel von Dr. Sabine Wolf</a>' in box
+
+
+def test_article_page_has_only_static_scripts_and_no_inline_styles_and_names_its_url_for_print(
+    client, settings
+):
+    article = ArticleFactory(title="Überstunden richtig abrechnen", body=THREE_HEADINGS)
+    html = html_of(client.get(article.get_absolute_url()))
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert scripts and all(
+        'type="application/ld+json"' in attrs or re.search(r'src="/static/js/[\w-]+\.js"', attrs)
+        for attrs in scripts
+    )
+    assert '<script src="/static/js/reading-progress.js" defer></script>' in html
+    assert finders.find("js/reading-progress.js")
+    assert " style=" not in html and "<style" not in html and " onclick=" not in html
+    assert f'data-print-url="{settings.SITE_URL}{article.get_absolute_url()}"' in html

@@ -328,6 +328,9 @@ E-Mail (Double-Opt-In). Sie können die Einwilligung jederzeit über den Abmelde
 <p>Wir zählen Seitenaufrufe ohne Cookies und ohne Speicherung der IP-Adresse.</p>"""
 
 
+DEMO_HEADINGS = ["Das Wichtigste in Kürze", "So gehst du vor", "Unser Fazit"]
+
+
 class Command(BaseCommand):
     help = "Load German demo content (categories, authors, articles with images, pages)."
 
@@ -363,8 +366,10 @@ class Command(BaseCommand):
         now = timezone.now()
         for index, (title, category, names, tags, teaser, paragraphs) in enumerate(ARTICLES):
             slug = german_slugify(title)
-            body = "".join(f"<p>{text}</p>" for text in paragraphs)
-            body = body.replace("</p><p>", "</p><h2>Das Wichtigste in Kürze</h2><p>", 1)
+            # Three sub-headings, so the article page shows its table of contents.
+            first, *rest = paragraphs
+            sections = zip(DEMO_HEADINGS, [*rest, teaser], strict=False)
+            body = f"<p>{first}</p>" + "".join(f"<h2>{h}</h2><p>{t}</p>" for h, t in sections)
             fields = {
                 "title": title,
                 "teaser": teaser,
