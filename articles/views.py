@@ -81,7 +81,8 @@ def _category_sections(exclude: list[int]) -> list[tuple[Category, list[Article]
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    featured = _listing().filter(featured=True).first()
+    # The lead: the newest article marked "Aufmacher", else simply the newest.
+    featured = _listing().order_by("-featured", "-published_at", "-id").first()
     latest = _listing().exclude(pk=featured.pk) if featured else _listing()
     page = _page(request, latest, per_page=HOME_PAGE_SIZE)
     sections = []

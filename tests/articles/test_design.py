@@ -95,11 +95,16 @@ def test_every_card_carries_a_staff_or_guest_badge_and_the_list_explains_them(cl
     category = CategoryFactory(name="Weiterbildung")
     guest = AuthorFactory(name="Dr. Sabine Wolf", kind=Author.Kind.GUEST)
     staff = AuthorFactory(name="Jörg Weiß", kind=Author.Kind.STAFF)
+    lead = ArticleFactory(title="Der Aufmacher", featured=True, category=category, authors=[guest])
     ArticleFactory(title="Bildungsurlaub beantragen", category=category, authors=[guest])
     ArticleFactory(title="Gehaltsverhandlung im Außendienst", category=category, authors=[staff])
     for url in ("/", category.get_absolute_url()):
         html = html_of(client.get(url))
         cards = html.split('<article class="card">')[1:]
+        if url == "/":
+            assert 'class="badge badge-guest"' in html.split('class="featured"')[1]
+        else:
+            cards = [card for card in cards if lead.title not in card]
         assert len(cards) == 2
         badges = [re.search(r'class="badge (badge-\w+)">([^<]+)<', card).groups() for card in cards]
         assert sorted(badges) == [("badge-guest", "Gastbeitrag"), ("badge-staff", "Redaktion")]
@@ -114,6 +119,7 @@ def test_author_is_guest_follows_the_kind():
 
 def test_cards_show_category_title_teaser_byline_and_numbers(client):
     author = AuthorFactory(name="Łukasz Wróbel")
+    ArticleFactory(title="Der Aufmacher", featured=True)
     ArticleFactory(
         title="Weiterbildungsmöglichkeiten im Überblick",
         teaser="Was sich lohnt und wer zahlt.",
@@ -179,6 +185,13 @@ def test_print_stylesheet_is_linked_and_prints_the_article_alone(client):
     css = (STATIC / "css" / "print.css").read_text()
     for hidden in (".site-header", ".site-footer", ".sidebar", ".comments", ".share-links"):
         assert hidden in css.split("display: none")[0]
+
+
+def test_home_leads_with_the_newest_article_when_none_is_marked_aufmacher(client):
+    ArticleFactory(title="Älterer Beitrag", published_at=timezone.now() - timezone.timedelta(2))
+    ArticleFactory(title="Gehaltserhöhung: der neueste Beitrag", published_at=timezone.now())
+    lead = html_of(client.get("/")).split('<article class="featured">')[1].split("</article>")[0]
+    assert "Gehaltserhöhung: der neueste Beitrag" in lead
 
 
 def test_home_has_lead_newest_category_sections_and_a_newsletter_block(client):

@@ -35,8 +35,8 @@ def test_home_shows_the_featured_article_and_the_latest_articles(client):
 
 
 def test_home_is_paginated_with_german_links(client):
-    # Six newest per home page; the first page adds the category sections below them.
-    ArticleFactory.create_batch(7)
+    # The lead (here the newest), six per home page, the category sections on the first.
+    ArticleFactory.create_batch(8)
     html = html_of(client.get("/"))
     assert "Seite 1 von 2" in html and "?seite=2" in html
     assert html_of(client.get("/?seite=2")).count('class="card"') == 1
@@ -136,6 +136,7 @@ def test_hero_image_is_a_figure_with_srcset_sizes_dimensions_caption_and_credit(
 
 def test_cards_use_the_3_2_crop_lazily_and_top_articles_the_square(client):
     image = ImageFactory(file__width=1600, file__height=900)
+    ArticleFactory(title="Der Aufmacher", featured=True)
     ArticleFactory(title="Gehaltserhöhung verhandeln", hero_image=image, view_count=5)
     html = html_of(client.get("/"))
     assert "-card-800.jpg 800w" in html and 'loading="lazy"' in html
