@@ -19,11 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from articles import admin_mails  # noqa: F401 (registers the licence reminders' admin)
+from articles import (
+    admin_mails,  # noqa: F401 (registers the licence reminders' admin)
+    counting,
+)
 from articles.admin_images import image_thumbnail
 from articles.admin_taxonomy import GermanSlugMixin
 from articles.admin_workplace import ArticleAdminForm, ArticleTrashMixin, ArticleWorkplaceMixin
-from articles.charts import daily_views_svg, top_articles_admin
+from articles.charts import daily_svg, top_articles_admin
 from articles.models import Article, Author, SlugRedirect
 from articles.services import (
     article_publish,
@@ -86,7 +89,8 @@ class ArticleAdmin(ArticleWorkplaceMixin, ArticleTrashMixin, GermanSlugMixin, ad
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
-        "title", "state", "category", "author_names", "published_at", "views", "thumbnail",
+        "title", "state", "category", "author_names", "published_at", "views", "likes",
+        "thumbnail",
     ]  # fmt: skip
     list_filter = [
         StateFilter, "category", "authors__kind", "published_at", "featured", ExpiredImageFilter,
@@ -266,6 +270,10 @@ class ArticleAdmin(ArticleWorkplaceMixin, ArticleTrashMixin, GermanSlugMixin, ad
     def views(self, obj):
         return obj.view_count
 
+    @admin.display(description=_("likes"), ordering="like_count")
+    def likes(self, obj):
+        return obj.like_count
+
     @admin.display(description=_("image"))
     def thumbnail(self, obj):
         return image_thumbnail(obj.hero_image, 64)
@@ -303,9 +311,11 @@ class ArticleAdmin(ArticleWorkplaceMixin, ArticleTrashMixin, GermanSlugMixin, ad
             % {"days": days},
         )
 
-    @admin.display(description=_("daily views"))
+    @admin.display(description=_("daily views and likes"))
     def view_chart(self, obj):
-        return daily_views_svg(obj) if obj.pk else "–"
+        if not obj.pk:
+            return "–"
+        return daily_svg(obj, kind=counting.VIEWS) + daily_svg(obj, kind=counting.LIKES)
 
     def get_urls(self):
         top = partial(top_articles_admin, model_admin=self)

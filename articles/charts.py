@@ -1,4 +1,5 @@
-"""Views charts and lists for the admin: inline SVG drawn on the server, no chart library."""
+"""Views and likes charts and lists for the admin: inline SVG drawn on the server, no chart
+library."""
 
 from __future__ import annotations
 
@@ -33,21 +34,36 @@ def _views(value: int) -> str:
     }
 
 
-def daily_views_svg(article: Article, *, days: int = CHART_DAYS) -> SafeString:
-    """Bar chart of the article's views per day (Europe/Berlin) for the last ``days`` days."""
+def _likes(value: int) -> str:
+    return ngettext("%(shown)s like", "%(shown)s likes", value) % {
+        "shown": number_format(value, force_grouping=True)
+    }
+
+
+def daily_svg(
+    article: Article, *, kind: counting.Kind = counting.VIEWS, days: int = CHART_DAYS
+) -> SafeString:
+    """Bar chart of the article's views or likes per day (Europe/Berlin) for the last ``days``
+    days."""
     today = timezone.localdate()
     first = today - timedelta(days=days - 1)
     counted = dict(
-        ArticleViewDay.objects.filter(article=article, day__gte=first).values_list("day", "views")
+        ArticleViewDay.objects.filter(article=article, day__gte=first).values_list("day", kind)
     )
     series = [
         (first + timedelta(days=n), counted.get(first + timedelta(days=n), 0)) for n in range(days)
     ]
     total = sum(views for _day, views in series)
     peak_day, peak = max(series, key=lambda item: (item[1], item[0]))
-    summary = _(
-        "Views in the last %(days)s days: %(total)s in all, at most %(peak)s on %(peak_day)s."
-    ) % {
+    summary = {
+        counting.VIEWS: _(
+            "Views in the last %(days)s days: %(total)s in all, at most %(peak)s on %(peak_day)s."
+        ),
+        counting.LIKES: _(
+            "Marked helpful in the last %(days)s days: %(total)s times in all, at most %(peak)s "
+            "times on %(peak_day)s."
+        ),
+    }[kind] % {
         "days": days,
         "total": number_format(total, force_grouping=True),
         "peak": number_format(peak, force_grouping=True),
@@ -57,28 +73,30 @@ def daily_views_svg(article: Article, *, days: int = CHART_DAYS) -> SafeString:
     bar_width = WIDTH / days
     bars = format_html_join(
         "",
-        '<rect x="{}" y="{}" width="{}" height="{}" fill="#417690"><title>{}: {}</title></rect>',
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {}</title></rect>',
         (
             (
                 f"{n * bar_width:.2f}",
                 f"{plot_height - height:.2f}",
                 f"{bar_width - BAR_GAP:.2f}",
                 f"{height:.2f}",
+                "#417690" if kind == counting.VIEWS else "#2e7d4f",
                 format_date(day, "D, j. M Y"),
-                _views(views),
+                _views(views) if kind == counting.VIEWS else _likes(views),
             )
             for n, (day, views) in enumerate(series)
             if (height := plot_height * views / peak if peak else 0)
         ),
     )
     return format_html(
-        '<svg class="views-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" '
+        '<svg class="{kind}-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" '
         'width="{w}" height="{h}" role="img" aria-label="{summary}">'
         '<line x1="0" y1="{base}" x2="{w}" y2="{base}" stroke="#999"/>{bars}'
         '<text x="0" y="{h}" font-size="11" fill="#666">{first}</text>'
         '<text x="{w}" y="{h}" font-size="11" fill="#666" text-anchor="end">{last}</text>'
         '<text x="2" y="11" font-size="11" fill="#666">{peak}</text>'
         "</svg><p>{summary}</p>",
+        kind=kind,
         w=WIDTH,
         h=HEIGHT,
         base=plot_height,

@@ -1,7 +1,9 @@
-"""View counting: one small interface, two stores.
+"""Counting views and likes ("Hilfreich"): one small interface, two stores.
 
-The article page posts a beacon (static/js/count-view.js); the view hands it to
-``record_view``. A visitor counts once per article within ``VIEW_COUNT_DEDUPE_SECONDS``,
+The article page posts a beacon (static/js/count-view.js); the view hands it to ``record`` with
+``VIEWS``. The "Hilfreich" button posts to its own view, which calls ``record`` with ``LIKES``:
+both are counted the same way. A visitor counts once per article and kind within
+``VIEW_COUNT_DEDUPE_SECONDS``,
 recognised by a keyed hash of IP, user agent and article whose key is derived from SECRET_KEY
 and the date, so it rotates daily. The hash lives only in the cache and expires; no cookie is
 set and no IP is stored.
@@ -13,9 +15,9 @@ Stores:
 - ``DatabaseStore`` (embedded default): dedupe with the Django cache's atomic ``add`` and
   upsert each view directly, so no flush is needed.
 
-Both stores write through ``_apply_views``, which drops views of articles that are not
-published and adds the same deltas to ``ArticleViewDay`` and ``Article.view_count`` in one
-transaction.
+Both stores write through ``_apply_counts``, which drops counts of articles that are not
+published and adds the same deltas to ``ArticleViewDay`` (``views``, ``likes``) and
+``Article.view_count`` / ``like_count`` in one transaction.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import date, timedelta
+from enum import StrEnum
 from functools import cache as memoize
 from itertools import islice
 from typing import Protocol
@@ -122,6 +125,25 @@ SEEN_PREFIX = "views:seen:"
 MAX_ARTICLE_ID = 2**63 - 1
 
 
+class Kind(StrEnum):
+    """What is counted: the value names the ``ArticleViewDay`` column."""
+
+    VIEWS = "views"
+    LIKES = "likes"
+
+
+VIEWS, LIKES = Kind.VIEWS, Kind.LIKES
+# The Article field holding each kind's running total.
+TOTAL_FIELDS = {VIEWS: "view_count", LIKES: "like_count"}
+
+
+class Outcome(StrEnum):
+    COUNTED = "counted"
+    REPEAT = "repeat"  # this visitor was already counted within the window
+    IGNORED = "ignored"  # staff, a bot, no such article id
+    UNAVAILABLE = "unavailable"  # the store is unreachable: dropped, not counted
+
+
 def is_bot(user_agent: str) -> bool:
     return not user_agent.strip() or _BOT_RE.search(user_agent) is not None
 
@@ -139,31 +161,38 @@ def is_beacon(request: HttpRequest) -> bool:
     return request.body == BEACON_BODY
 
 
-def record_view(*, article_id: int, ip: str, user_agent: str, is_staff: bool) -> bool:
-    """Count one view of the article unless it is a bot, staff or a repeat; True if counted.
+def record(kind: Kind, *, article_id: int, ip: str, user_agent: str, is_staff: bool) -> Outcome:
+    """Count one view or like of the article unless it is a bot, staff or a repeat.
 
-    Unpublished articles are filtered where the views reach the database (at once in the
+    Unpublished articles are filtered where the counts reach the database (at once in the
     embedded store, at the next flush with Redis), so the Redis path needs no query.
     """
     if is_staff or is_bot(user_agent) or not 0 < article_id <= MAX_ARTICLE_ID:
-        return False
+        return Outcome.IGNORED
     today = timezone.localdate()
-    seen_key = _seen_key(article_id=article_id, ip=ip, user_agent=user_agent, day=today)
+    visitor = {"kind": kind, "article_id": article_id, "ip": ip, "user_agent": user_agent}
+    seen_key = _seen_key(**visitor, day=today)
     # The hash key rotates at midnight, so the window is also checked under the keys of the
     # days it reaches back into; each key expires with the window.
     days_back = max(1, math.ceil(settings.VIEW_COUNT_DEDUPE_SECONDS / DAY_SECONDS))
-    earlier_keys = [
-        _seen_key(article_id=article_id, ip=ip, user_agent=user_agent, day=today - timedelta(n))
-        for n in range(1, days_back + 1)
-    ]
+    earlier_keys = [_seen_key(**visitor, day=today - timedelta(n)) for n in range(1, days_back + 1)]
     return get_store().record(
-        article_id=article_id, day=today, seen_key=seen_key, earlier_keys=earlier_keys
+        kind, article_id=article_id, day=today, seen_key=seen_key, earlier_keys=earlier_keys
     )
 
 
 def flush_views() -> int:
-    """Move collected views to the database; returns how many views were written."""
+    """Move collected views and likes to the database; returns how many were written."""
     return get_store().flush()
+
+
+def current_total(kind: Kind, *, article_id: int) -> int:
+    """The article's running total with today's counts still waiting for the flush: what its
+    pages show once they are rendered again (for the "Hilfreich" button's answer)."""
+    total_field = TOTAL_FIELDS[kind]
+    stored = Article.objects.filter(pk=article_id).values_list(total_field, flat=True).first()
+    pending = get_store().pending(kind, article_id=article_id, day=timezone.localdate())
+    return (stored or 0) + pending
 
 
 def most_read(*, limit: int) -> list[tuple[str, list[tuple[Article, int]]]]:
@@ -222,37 +251,50 @@ def recommended(*, limit: int) -> list[tuple[str, list[tuple[Article, int]]]]:
     return [(_("Recommended by the editors"), [(a, a.view_count) for a in articles])]
 
 
-def _seen_key(*, article_id: int, ip: str, user_agent: str, day: date) -> str:
+def _seen_key(*, kind: Kind, article_id: int, ip: str, user_agent: str, day: date) -> str:
+    # Views keep the salt they had before likes were counted, so no visitor counts twice
+    # across the deployment.
     digest = salted_hmac(
-        f"karriere.views.seen.{day.isoformat()}",
+        f"karriere.{kind}.seen.{day.isoformat()}",
         f"{article_id}\0{ip}\0{user_agent}",
         algorithm="sha256",
     ).hexdigest()
     return SEEN_PREFIX + digest[:32]
 
 
-class ViewStore(Protocol):
-    def record(self, *, article_id: int, day: date, seen_key: str, earlier_keys: list[str]) -> bool:
-        """Count the view unless one of the keys is already set; set ``seen_key``."""
+class CountStore(Protocol):
+    def record(
+        self, kind: Kind, *, article_id: int, day: date, seen_key: str, earlier_keys: list[str]
+    ) -> Outcome:
+        """Count unless one of the keys is already set; set ``seen_key``."""
 
     def flush(self) -> int:
-        """Write collected views to the database."""
+        """Write collected counts to the database."""
+
+    def pending(self, kind: Kind, *, article_id: int, day: date) -> int:
+        """Counts of the day not yet in the database."""
 
 
-def get_store() -> ViewStore:
+def get_store() -> CountStore:
     url = settings.VIEW_COUNT_REDIS_URL
     return _redis_store(url) if url else DatabaseStore()
 
 
 class DatabaseStore:
-    def record(self, *, article_id: int, day: date, seen_key: str, earlier_keys: list[str]) -> bool:
+    def record(
+        self, kind: Kind, *, article_id: int, day: date, seen_key: str, earlier_keys: list[str]
+    ) -> Outcome:
         if cache.get_many(earlier_keys):
-            return False
+            return Outcome.REPEAT
         if not cache.add(seen_key, 1, timeout=settings.VIEW_COUNT_DEDUPE_SECONDS):
-            return False
-        return _apply_views({(article_id, day): 1}) == 1
+            return Outcome.REPEAT
+        counted = _apply_counts({(article_id, day, kind): 1}) == 1
+        return Outcome.COUNTED if counted else Outcome.IGNORED
 
     def flush(self) -> int:
+        return 0
+
+    def pending(self, kind: Kind, *, article_id: int, day: date) -> int:
         return 0
 
 
@@ -292,18 +334,29 @@ class RedisStore:
         self._record = self.client.register_script(_RECORD_LUA)
         self._take = self.client.register_script(_TAKE_LUA)
 
-    def record(self, *, article_id: int, day: date, seen_key: str, earlier_keys: list[str]) -> bool:
+    def record(
+        self, kind: Kind, *, article_id: int, day: date, seen_key: str, earlier_keys: list[str]
+    ) -> Outcome:
         try:
             counted = self._record(
                 keys=[self.PENDING, seen_key, *earlier_keys],
-                args=[settings.VIEW_COUNT_DEDUPE_SECONDS, f"{article_id}:{day.isoformat()}"],
+                args=[settings.VIEW_COUNT_DEDUPE_SECONDS, _field(article_id, day, kind)],
             )
         except (redis.ConnectionError, redis.TimeoutError) as error:
             # Dropped, not written to the database: without the dedupe keys every reload would
             # count, and a viral article would hit its row with a write per view.
-            logger.warning("View counter Redis unreachable, view not counted: %s", error)
-            return False
-        return counted == 1
+            logger.warning("View counter Redis unreachable, %s not counted: %s", kind, error)
+            return Outcome.UNAVAILABLE
+        return Outcome.COUNTED if counted == 1 else Outcome.REPEAT
+
+    def pending(self, kind: Kind, *, article_id: int, day: date) -> int:
+        field = _field(article_id, day, kind)
+        try:
+            with self.client.pipeline(transaction=False) as pipe:
+                pipe.hget(self.PENDING, field).hget(self.PROCESSING, field)
+                return sum(int(count or 0) for count in pipe.execute())
+        except (redis.ConnectionError, redis.TimeoutError):
+            return 0
 
     def flush(self) -> int:
         # One flusher at a time: the scheduler's task and a flush by hand may overlap. The lock
@@ -319,9 +372,8 @@ class RedisStore:
             if not batch:
                 return 0
             deltas = Counter()
-            for field, views in zip(batch[::2], batch[1::2], strict=True):
-                article_id, day = field.decode().split(":")
-                deltas[(int(article_id), date.fromisoformat(day))] += int(views)
+            for field, count in zip(batch[::2], batch[1::2], strict=True):
+                deltas[_parse_field(field.decode())] += int(count)
             # reacquire() renews the lease, and raises if it ran out and another flusher may
             # hold the batch: called after every chunk and last before the commit, so a
             # flusher that lost its lease rolls back and leaves the batch to the next one.
@@ -341,7 +393,7 @@ class RedisStore:
         only) may count such a batch twice.
         """
         if connection.vendor != "postgresql":
-            return _apply_views(deltas, after_chunk=renew_lease)
+            return _apply_counts(deltas, after_chunk=renew_lease)
         previous = self.client.get(self.PROCESSING_XID)
         if previous is not None:
             with connection.cursor() as cursor:
@@ -356,7 +408,18 @@ class RedisStore:
                 cursor.execute("SELECT pg_current_xact_id()::text")
                 (xid,) = cursor.fetchone()
             self.client.set(self.PROCESSING_XID, xid)
-            return _apply_views(deltas, after_chunk=renew_lease)
+            return _apply_counts(deltas, after_chunk=renew_lease)
+
+
+def _field(article_id: int, day: date, kind: Kind) -> str:
+    """The pending hash's field: views keep the ``article:day`` they had before likes."""
+    field = f"{article_id}:{day.isoformat()}"
+    return field if kind == VIEWS else f"{field}:{kind}"
+
+
+def _parse_field(field: str) -> tuple[int, date, Kind]:
+    article_id, day, *kind = field.split(":")
+    return int(article_id), date.fromisoformat(day), Kind(kind[0] if kind else VIEWS)
 
 
 @memoize
@@ -366,10 +429,11 @@ def _redis_store(url: str) -> RedisStore:
 
 
 @transaction.atomic
-def _apply_views(
-    deltas: dict[tuple[int, date], int], *, after_chunk: Callable[[], object] | None = None
+def _apply_counts(
+    deltas: dict[tuple[int, date, Kind], int], *, after_chunk: Callable[[], object] | None = None
 ) -> int:
-    """Add views per (article, day) to the daily rows and the running totals; returns the sum.
+    """Add views and likes per (article, day) to the daily rows and the running totals;
+    returns the sum.
 
     One upsert per batch: ``ON CONFLICT ... DO UPDATE SET views = views + EXCLUDED.views``
     (PostgreSQL and SQLite) adds atomically under the unique (article, day) constraint, so
@@ -380,49 +444,53 @@ def _apply_views(
     after_chunk = after_chunk or (lambda: None)
     published = set(
         Article.objects.published()
-        .filter(pk__in={article_id for article_id, _day in deltas})
+        .filter(pk__in={article_id for article_id, _day, _kind in deltas})
         .values_list("pk", flat=True)
     )
-    rows = sorted(
-        (article_id, day, views)
-        for (article_id, day), views in deltas.items()
-        if article_id in published and views > 0
-    )
-    if not rows:
+    per_day: dict[tuple[int, date], Counter] = {}
+    for (article_id, day, kind), count in deltas.items():
+        if article_id in published and count > 0:
+            per_day.setdefault((article_id, day), Counter())[kind] += count
+    if not per_day:
         return 0
+    rows = sorted((*article_day, counts) for article_day, counts in per_day.items())
     opts = ArticleViewDay._meta
     quote = connection.ops.quote_name
     table = quote(opts.db_table)
     article_col = quote(opts.get_field("article").column)
     day_col = quote(opts.get_field("day").column)
-    views_col = quote(opts.get_field("views").column)
+    count_cols = [quote(opts.get_field(kind).column) for kind in Kind]
+    added = ", ".join(f"{col} = {table}.{col} + EXCLUDED.{col}" for col in count_cols)
     with connection.cursor() as cursor:
         for chunk in _chunks(rows):
-            placeholders = ", ".join(["(%s, %s, %s)"] * len(chunk))
+            placeholders = ", ".join([f"({', '.join(['%s'] * (2 + len(Kind)))})"] * len(chunk))
             params = []
-            for article_id, day, views in chunk:
-                params += [article_id, connection.ops.adapt_datefield_value(day), views]
+            for article_id, day, counts in chunk:
+                params += [article_id, connection.ops.adapt_datefield_value(day)]
+                params += [counts[kind] for kind in Kind]
             cursor.execute(
-                f"INSERT INTO {table} ({article_col}, {day_col}, {views_col}) "
+                f"INSERT INTO {table} ({article_col}, {day_col}, {', '.join(count_cols)}) "
                 f"VALUES {placeholders} "
-                f"ON CONFLICT ({article_col}, {day_col}) "
-                f"DO UPDATE SET {views_col} = {table}.{views_col} + EXCLUDED.{views_col}",
+                f"ON CONFLICT ({article_col}, {day_col}) DO UPDATE SET {added}",
                 params,
             )
             after_chunk()
-    per_article = Counter()
-    for article_id, _day, views in rows:
-        per_article[article_id] += views
+    per_article: dict[int, Counter] = {}
+    for article_id, _day, counts in rows:
+        per_article.setdefault(article_id, Counter()).update(counts)
     for chunk in _chunks(sorted(per_article.items())):
-        Article.objects.filter(pk__in=[article_id for article_id, _views in chunk]).update(
-            view_count=F("view_count")
+        totals = {
+            TOTAL_FIELDS[kind]: F(TOTAL_FIELDS[kind])
             + Case(
-                *(When(pk=article_id, then=Value(views)) for article_id, views in chunk),
+                *(When(pk=pk, then=Value(counts[kind])) for pk, counts in chunk if counts[kind]),
                 default=Value(0),
             )
-        )
+            for kind in Kind
+            if any(counts[kind] for _pk, counts in chunk)
+        }
+        Article.objects.filter(pk__in=[pk for pk, _counts in chunk]).update(**totals)
         after_chunk()
-    return sum(per_article.values())
+    return sum(counts.total() for counts in per_article.values())
 
 
 def _chunks(items: list) -> list[list]:

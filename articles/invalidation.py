@@ -2,9 +2,10 @@
 dependency keys of the pages showing it (``karriere/dependencies.py``).
 
 Pages name what they show (``shown(request, ...)`` in the views and template tags): an article
-page its article, category, tags, authors and related articles; a list every article on it and
-the list itself (``home``, ``category-3``, ``tag-17``, ``author-5``); feeds ``feeds``, sitemaps
-``sitemap``, search ``search``; every page the navigation (``nav``). A change invalidates the
+page its article, category, tags, authors, related articles and its comments (``comments-42``);
+a list every article on it with its comment count (``card_keys``) and the list itself
+(``home``, ``category-3``, ``tag-17``, ``author-5``); feeds ``feeds``, sitemaps ``sitemap``,
+search ``search``; every page the navigation (``nav``). A change invalidates the
 keys below, always after the commit (``invalidate`` waits for it), and the same keys purge
 the shared HTTP caches. The comments and newsletter apps call these functions; models and the
 admin never touch a cache themselves.
@@ -12,13 +13,11 @@ admin never touch a cache themselves.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.cache import cache
 
-from karriere.dependencies import invalidate, version_token
+from karriere.dependencies import invalidate
 
 # Every saved article may move the next scheduled publication.
 SCHEDULE = "schedule"
@@ -34,6 +33,17 @@ def key(obj) -> str:
 
 def keys(objects: Iterable) -> list[str]:
     return [key(obj) for obj in objects]
+
+
+def comments_key(article_id: int) -> str:
+    """``comments-42``: the approved comments of article 42 and their count, named by the
+    pages that show them (its page, list cards), so a comment reaches only these."""
+    return f"comments-{article_id}"
+
+
+def card_keys(articles: Iterable) -> list[str]:
+    """What a list card shows: the article and its comment count."""
+    return [name for article in articles for name in (key(article), comments_key(article.pk))]
 
 
 def article_changed(
@@ -54,9 +64,10 @@ def article_changed(
 
 
 def comment_count_changed(*, article_id: int) -> None:
-    """A comment was approved, hidden or edited: the article's page and the lists showing its
-    comment count (they all name ``article-<id>``)."""
-    invalidate(f"article-{article_id}")
+    """A comment was approved, hidden or edited: the article's comment list and the pages
+    showing its comment count (its page, the lists with its card; not the related-article
+    cards, which show no count)."""
+    invalidate(comments_key(article_id))
 
 
 def category_changed(category) -> None:
@@ -94,18 +105,3 @@ def changed(obj) -> None:
 def consent_text_changed() -> None:
     """The newsletter box's wording is on every page that shows the box."""
     invalidate("newsletter-consent")
-
-
-def next_reader_change() -> float:
-    """Timestamp of the next moment readers must see something else without anyone saving (a
-    scheduled article goes live, an image licence ends), 0 for none: pages are not kept
-    past it. Cached until an article is saved or the moment has passed."""
-    from articles.models import Article  # this module is imported by the models
-
-    cache_key = f"articles:next-reader-change:{version_token(SCHEDULE)}"
-    upcoming = cache.get(cache_key)
-    if upcoming is None or 0 < upcoming <= time.time():
-        moment = Article.objects.next_reader_change()
-        upcoming = moment.timestamp() if moment else 0
-        cache.set(cache_key, upcoming, settings.PAGECACHE_TIMEOUT)
-    return upcoming

@@ -64,8 +64,8 @@ class ImageQuerySet(models.QuerySet):
 
     def with_usage(self) -> ImageQuerySet:
         """Annotates ``usage``: in how many articles (hero or body) the image appears."""
-        from articles.models import Article  # models imports this module
-
+        # The article model through the relation: articles.models imports this module.
+        Article = self.model._meta.get_field("hero_articles").related_model
         articles = (
             Article.objects.filter(Q(hero_image=OuterRef("pk")) | Q(body_images=OuterRef("pk")))
             .order_by()

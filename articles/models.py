@@ -291,6 +291,9 @@ class Article(models.Model):
     # so lists need no joins.
     view_count = models.PositiveBigIntegerField(_("views"), default=0, editable=False)
     comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
+    # db_default: code of the previous release, still running during a deployment, inserts
+    # rows without these columns.
+    like_count = models.PositiveIntegerField(_("likes"), db_default=0, editable=False)
     # Weighted German full-text vector (search_vector_of), written on PostgreSQL only (GIN-indexed
     # there, see migration 0003) when the article, its category or its tags change; unused on
     # SQLite, where search falls back to icontains.
@@ -445,13 +448,15 @@ class SlugRedirect(models.Model):
 
 
 class ArticleViewDay(models.Model):
-    """Views of one article on one day (Europe/Berlin); the history behind ``view_count``."""
+    """Views and likes of one article on one day (Europe/Berlin); the history behind
+    ``view_count`` and ``like_count``."""
 
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="view_days"
     )
     day = models.DateField(_("day"))
     views = models.PositiveIntegerField(_("views"), default=0)
+    likes = models.PositiveIntegerField(_("likes"), db_default=0)
 
     class Meta:
         verbose_name = _("daily views")
@@ -462,7 +467,7 @@ class ArticleViewDay(models.Model):
         indexes = [models.Index(fields=["day", "article"], name="article_view_day_by_day")]
 
     def __str__(self):
-        return f"{self.article_id} {self.day}: {self.views}"
+        return f"{self.article_id} {self.day}: {self.views} / {self.likes}"
 
 
 # Tags change through django-taggit's manager (the admin form, services, the shell) and through

@@ -11,7 +11,7 @@ from karriere import outbox
 
 @task()
 def flush_view_counts() -> int:
-    """Move the view counts collected in Redis to the database (no-op without Redis)."""
+    """Move the view and like counts collected in Redis to the database (no-op without Redis)."""
     return counting.flush_views()
 
 

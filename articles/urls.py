@@ -3,7 +3,8 @@ from functools import partial
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from articles import feeds, invalidation, views
+from articles import feeds, views
+from articles.schedule import next_reader_change
 from articles.sitemaps import SITEMAPS
 from karriere.pagecache import cache_page_for_readers, page_number, search_term
 
@@ -15,7 +16,7 @@ app_name = "articles"
 LISTING = {"seite": page_number}
 SITEMAP = {"p": page_number}
 # No reader page is kept past the next scheduled publication or licence end.
-reader_page = partial(cache_page_for_readers, next_change=invalidation.next_reader_change)
+reader_page = partial(cache_page_for_readers, next_change=next_reader_change)
 
 urlpatterns = [
     path("", reader_page(views.home, query=LISTING), name="home"),
@@ -45,6 +46,7 @@ urlpatterns = [
         name="author",
     ),
     path("zaehler/<int:article_id>/", views.count_view, name="count_view"),
+    path("hilfreich/<int:article_id>/", views.like, name="like"),
     path(
         "suche/",
         reader_page(views.search, query={"q": search_term, **LISTING}),

@@ -8,23 +8,34 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from articles import counting
-from articles.invalidation import key, keys
+from articles.invalidation import card_keys, comments_key, key, keys
 from articles.models import Article, Author, Category, SlugRedirect, Tag, TagRedirect
 from articles.sitemaps import SITEMAPS
+from karriere import fragments
+from karriere.crossorigin import anonymous_post
 from karriere.dependencies import shown
 from karriere.net import client_ip
 
@@ -90,7 +101,13 @@ def home(request: HttpRequest) -> HttpResponse:
         above = [article.pk for article in [featured, *page] if article]
         sections = _category_sections(exclude=above)
     in_sections = [article for _category, articles in sections for article in articles]
-    shown(request, "home", *keys([featured] if featured else []), *keys(page), *keys(in_sections))
+    shown(
+        request,
+        "home",
+        *card_keys([featured] if featured else []),
+        *card_keys(page),
+        *card_keys(in_sections),
+    )
     return render(
         request,
         "articles/home.html",
@@ -117,21 +134,32 @@ def render_article_page(
     errors) instead of an empty one; ``status`` is then the refusal's HTTP status. Articles
     knows nothing more about comments than this context entry.
     """
-    tags = list(article.tags.all())
-    related = list(
-        Article.objects.published()
-        .for_listing()
-        .related_to(article, tag_ids=[tag.pk for tag in tags], limit=RELATED_COUNT)
-    )
-    shown(
+    if preview:
+        # A draft's parts must not be kept under the published article's names.
+        fragments.skip(request)
+    # Every part of the page shows the article and its category (and the choice of related
+    # articles depends on them); the comment count outside the parts shows its comments. Each
+    # part fetches and names the rest only when it renders (karriere/fragments.py).
+    article_keys = [key(article), f"category-{article.category_id}"]
+    shown(request, *article_keys, comments_key(article.pk))
+    tags = ShownList(request, article.tags.all)
+    related = ShownList(
         request,
-        key(article),
-        f"category-{article.category_id}",
-        *keys(tags),
-        *keys(article.authors.all()),
-        *keys(related),
+        lambda: (
+            Article.objects.published()
+            .for_listing()
+            .related_to(article, tag_ids=[tag.pk for tag in tags], limit=RELATED_COUNT)
+        ),
     )
-    context = {"article": article, "tags": tags, "related": related, "preview": preview}
+    context = {
+        "article": article,
+        "article_keys": article_keys,
+        "tags": tags,
+        "authors": ShownList(request, article.authors.all),
+        "body_images": SimpleLazyObject(lambda: list(article.body_images.all())),
+        "related": related,
+        "preview": preview,
+    }
     if comment_form is not None:
         context["comment_form"] = comment_form
     response = render(request, "articles/article_detail.html", context, status=status)
@@ -140,10 +168,32 @@ def render_article_page(
     return response
 
 
+class ShownList:
+    """Objects a page fetches only where a part showing them renders (not when the parts come
+    from the fragment cache); every use names their keys to the part being rendered."""
+
+    def __init__(self, request: HttpRequest, fetch) -> None:
+        self._request, self._fetch, self._items = request, fetch, None
+
+    def _list(self) -> list:
+        if self._items is None:
+            self._items = list(self._fetch())
+        shown(self._request, *keys(self._items))
+        return self._items
+
+    def __iter__(self):
+        return iter(self._list())
+
+    def __len__(self) -> int:
+        return len(self._list())
+
+    def __bool__(self) -> bool:
+        return bool(self._list())
+
+
 def _article_page_queryset():
-    return Article.objects.select_related("category", "hero_image").prefetch_related(
-        "authors", "tags", "body_images"
-    )
+    # Authors, tags and body images are fetched by the parts of the page that show them.
+    return Article.objects.select_related("category", "hero_image")
 
 
 @require_safe
@@ -183,7 +233,7 @@ def article_shared_preview(request: HttpRequest, token: str) -> HttpResponse:
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     page = _page(request, _listing().filter(category=category))
-    shown(request, key(category), *keys(page))
+    shown(request, key(category), *card_keys(page))
     context = {"category": category, "page": page, "nav_active": category.slug}
     return render(request, "articles/category_detail.html", context)
 
@@ -198,7 +248,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
             return HttpResponsePermanentRedirect(redirect.tag.get_absolute_url())
         raise Http404(_("No topic found."))
     page = _page(request, _listing().filter(tagged_items__tag=tag))
-    shown(request, key(tag), *keys(page))
+    shown(request, key(tag), *card_keys(page))
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 
 
@@ -206,7 +256,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     author = get_object_or_404(Author, slug=slug)
     page = _page(request, _listing().filter(authors=author))
-    shown(request, key(author), *keys(page))
+    shown(request, key(author), *card_keys(page))
     return render(request, "articles/author_detail.html", {"author": author, "page": page})
 
 
@@ -224,7 +274,7 @@ def search(request: HttpRequest) -> HttpResponse:
     else:
         articles = Article.objects.published().for_listing().search(query)
         context["page"] = _page(request, articles)
-        shown(request, *keys(context["page"]))
+        shown(request, *card_keys(context["page"]))
         context["page_query"] = urlencode({"q": query}) + "&"
         context["max_results"] = settings.ARTICLES_SEARCH_MAX_RESULTS
     response = render(request, "articles/search.html", context)
@@ -264,10 +314,68 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 @require_POST
 def count_view(request: HttpRequest, article_id: int) -> HttpResponse:
     if counting.is_beacon(request):
-        counting.record_view(
+        counting.record(
+            counting.VIEWS,
             article_id=article_id,
             ip=client_ip(request),
             user_agent=request.headers.get("User-Agent", ""),
             is_staff=request.user.is_staff,
         )
     return HttpResponse(status=204)
+
+
+# What the "Hilfreich" button answers: the anchor of the note the article page carries for it
+# (shown by CSS :target, so the cached page needs no message of its own) and the text that
+# like.js shows instead.
+LIKE_ANSWERS = {
+    counting.Outcome.COUNTED: "hilfreich-danke",
+    counting.Outcome.REPEAT: "hilfreich-schon-markiert",
+    "staff": "hilfreich-redaktion",
+    counting.Outcome.IGNORED: "hilfreich-fehler",
+    counting.Outcome.UNAVAILABLE: "hilfreich-fehler",
+}
+
+
+@anonymous_post
+@require_POST
+def like(request: HttpRequest, article_id: int) -> HttpResponse:
+    """The "Hilfreich" button: counted like a view (once a day per reader, no cookie, bots
+    and staff ignored). Without JavaScript the form's POST is answered with a redirect to the
+    article's note for the outcome; like.js asks for JSON and shows the new count."""
+    article = get_object_or_404(Article.objects.published().only("pk", "slug"), pk=article_id)
+    outcome = counting.record(
+        counting.LIKES,
+        article_id=article.pk,
+        ip=client_ip(request),
+        user_agent=request.headers.get("User-Agent", ""),
+        is_staff=request.user.is_staff,
+    )
+    answer = "staff" if request.user.is_staff else outcome
+    if "application/json" not in request.headers.get("Accept", ""):
+        response = redirect(f"{article.get_absolute_url()}#{LIKE_ANSWERS[answer]}")
+        response.status_code = 303  # "see other": the browser follows with a GET
+        return response
+    likes = counting.current_total(counting.LIKES, article_id=article.pk)
+    return JsonResponse(
+        {
+            "outcome": str(answer),
+            "message": like_message(answer),
+            "likes": likes,
+            "label": likes_label(likes),
+        }
+    )
+
+
+def like_message(answer: str) -> str:
+    return {
+        counting.Outcome.COUNTED: _("Thank you! You found this article helpful."),
+        counting.Outcome.REPEAT: _("You have already marked this article as helpful today."),
+        "staff": _(
+            "You are logged in as staff: your clicks are not counted, just like your views."
+        ),
+    }.get(answer, _("That did not work just now. Please try again later."))
+
+
+def likes_label(likes: int) -> str:
+    """What the stats partial shows (the same message as its template)."""
+    return ngettext("%(shown)s like", "%(shown)s likes", likes) % {"shown": intcomma(likes)}

@@ -18,7 +18,7 @@ def main() -> None:
     url = sys.argv[1]
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 20
     data_set = sys.argv[3] if len(sys.argv) > 3 else "small"
-    database = f"karriere_bench_{data_set}"
+    database = harness.database_name(data_set)
     os.environ.update(
         harness.django_env(database, str(harness.STATIC_ROOT), port=harness.PORTS[data_set])
     )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -17,10 +17,16 @@ def comments_open(article: Article) -> bool:
     """Whether readers may comment on the article now (its flag and the optional age limit)."""
     if not article.comments_open:
         return False
+    closes_at = comments_close_at(article)
+    return closes_at is None or timezone.now() < closes_at
+
+
+def comments_close_at(article: Article) -> datetime | None:
+    """When the age limit (``COMMENTS_CLOSE_AFTER_DAYS``) closes the comments, if it does."""
     days = settings.COMMENTS_CLOSE_AFTER_DAYS
     if days and article.published_at:
-        return timezone.now() < article.published_at + timedelta(days=days)
-    return True
+        return article.published_at + timedelta(days=days)
+    return None
 
 
 def text_fingerprint(text: str) -> str:

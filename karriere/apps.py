@@ -31,6 +31,8 @@ class KarriereConfig(AppConfig):
             sender=self.apps.get_app_config("auth"),
             dispatch_uid="karriere.roles.sync",
         )
+        from karriere import dependencies, tasks
         from karriere.labels import german_app_names
 
         german_app_names()
+        dependencies.on_invalidated(tasks.purge_later)

@@ -10,4 +10,5 @@ def site(request: HttpRequest) -> dict:
         "SITE_URL": settings.SITE_URL,
         "SITE_LOGO": settings.SITE_LOGO,
         "SITE_THEME_COLOR": settings.SITE_THEME_COLOR,
+        "PRIVACY_URL": settings.PRIVACY_URL,
     }

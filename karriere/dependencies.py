@@ -8,8 +8,9 @@ version in the cache:
   invalidated: page and fragment caches put it in their keys (or compare it), so they never
   serve what was rendered before a change;
 - ``invalidate(*keys)`` bumps the versions and queues one purge of these keys in the shared
-  HTTP caches (Varnish, CDN; ``karriere/purge.py``), after the current transaction commits
-  (at once outside a transaction), so no reader can fetch the old data again into a cache.
+  HTTP caches (Varnish, CDN; ``karriere/purge.py``, registered with ``on_invalidated``),
+  after the current transaction commits (at once outside a transaction), so no reader can
+  fetch the old data again into a cache.
 
 Which change touches which keys is decided in one place, by the app that knows the models
 (``articles/invalidation.py``); this module only knows keys.
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import transaction
@@ -31,17 +34,27 @@ ANY = "*"
 
 def version_token(*keys: str) -> str:
     """A short token of the keys' current versions (order and repeats do not matter)."""
-    names = [VERSION_PREFIX + key for key in sorted(set(keys))]
-    versions = cache.get_many(names)
-    missing = [name for name in names if name not in versions]
+    return token_of(versions(keys))
+
+
+def versions(keys) -> dict[str, int]:
+    """The current version of each key (one round trip to the cache)."""
+    names = {VERSION_PREFIX + key: key for key in set(keys)}
+    found = cache.get_many(list(names))
+    missing = [name for name in names if name not in found]
     if missing:
         first = _first_version()
         for name in missing:
             cache.add(name, first, timeout=None)
-        versions.update(cache.get_many(missing))
+        found.update(cache.get_many(missing))
     # A cache that is down has no versions: every token is the same then, and nothing is
     # stored under it either (writes are dropped too).
-    text = "|".join(f"{name}={versions.get(name, 0)}" for name in names)
+    return {key: found.get(name, 0) for name, key in names.items()}
+
+
+def token_of(known: dict[str, int]) -> str:
+    """``version_token`` of the keys in ``known`` with these versions."""
+    text = "|".join(f"{VERSION_PREFIX}{key}={known[key]}" for key in sorted(known))
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
@@ -53,6 +66,17 @@ def shown(request, *keys: str) -> None:
 
 def keys_shown(request) -> list[str]:
     return sorted(request.__dict__.get("dependency_keys", ()))
+
+
+@contextmanager
+def recording(request) -> Iterator[set[str]]:
+    """The keys shown while the block runs (a fragment's); the page shows them too."""
+    outer = request.__dict__.pop("dependency_keys", set())
+    inner = request.__dict__["dependency_keys"] = set()
+    try:
+        yield inner
+    finally:
+        request.__dict__["dependency_keys"] = outer | inner
 
 
 def invalidate(*keys: str, using: str | None = None) -> None:
@@ -75,6 +99,17 @@ def invalidate(*keys: str, using: str | None = None) -> None:
     transaction.on_commit(batch.apply, using=using)
 
 
+_listeners: list[Callable[[list[str]], None]] = []
+
+
+def on_invalidated(listener: Callable[[list[str]], None]) -> None:
+    """Call ``listener(keys)`` after each commit that invalidated keys (the shared-cache purge,
+    registered by ``karriere.apps``: this module is imported while models load, before tasks
+    can be)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
 class _Batch:
     def __init__(self) -> None:
         self.keys: set[str] = set()
@@ -85,10 +120,8 @@ class _Batch:
             return
         for key in (*keys, ANY):
             _bump(VERSION_PREFIX + key)
-        # Imported here: the purge module imports the task queue, which needs the apps loaded.
-        from karriere import purge
-
-        purge.purge_enqueue(sorted(keys))
+        for listener in _listeners:
+            listener(sorted(keys))
 
 
 def _bump(name: str) -> None:

@@ -83,16 +83,6 @@ def configured_backends() -> list[Varnish | Cloudflare]:
     return backends
 
 
-def purge_enqueue(keys: Sequence[str]) -> None:
-    """Queue one purge of ``keys`` in every configured shared cache (nothing without one)."""
-    backends = configured_backends()
-    if not backends:
-        return
-    from karriere.tasks import purge_shared_caches  # the task module imports this one
-
-    purge_shared_caches.enqueue(keys=list(keys), backends=[backend.name for backend in backends])
-
-
 def purge_keys(*, keys: Sequence[str], backends: Sequence[str]) -> list[str]:
     """Purge ``keys`` from the named configured backends, in batches; returns the names of the
     backends that failed (to be tried again)."""

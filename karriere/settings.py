@@ -63,6 +63,8 @@ PUBLISHER_IMPRINT = os.environ.get(
     "Karriere Verlag GmbH, Musterstraße 1, 10115 Berlin, "
     "Geschäftsführung: Erika Mustermann, Amtsgericht Berlin HRB 000000",
 )
+# The privacy notice (a flat page in the admin): linked from every form that takes personal data.
+PRIVACY_URL = os.environ.get("PRIVACY_URL", "/datenschutz/")
 
 # --- apps, middleware, URLs, templates ----------------------------------------------------
 INSTALLED_APPS = [
@@ -448,14 +450,29 @@ VIEW_COUNT_TOP_DAYS = env_int("VIEW_COUNT_TOP_DAYS", 30)
 VIEW_COUNT_TOP_CACHE_SECONDS = env_int("VIEW_COUNT_TOP_CACHE_SECONDS", 300)
 
 # --- page cache ---------------------------------------------------------------------------
-# Anonymous readers get whole pages from the cache (karriere/pagecache.py); every change that
-# readers see bumps the content version; pages expire after this many seconds at the latest,
-# and before the next scheduled article goes live.
+# Anonymous readers get whole pages from the cache (karriere/pagecache.py) until a change
+# invalidates a dependency key they show, after this many seconds at the latest, and before
+# the next scheduled article goes live.
 PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", True)
 PAGECACHE_TIMEOUT = env_int("PAGECACHE_TIMEOUT", 300)
 # Readers with one of these cookies get a fresh page: a pending Django message, and their own
 # comment awaiting moderation (comments/pending.py).
 PAGECACHE_BYPASS_COOKIES = ["messages", COMMENTS_PENDING_COOKIE_NAME]
+
+# Parts of pages (comment list, related articles, Top-Artikel, navigation) are cached by
+# the dependency keys they show (karriere/fragments.py), so a page rendered after a change
+# renders only the parts that changed; kept this many seconds at the latest.
+FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE_ENABLED", True)
+FRAGMENT_CACHE_TIMEOUT = env_int("FRAGMENT_CACHE_TIMEOUT", 3600)
+# Each process also keeps this many fragments in its own memory (saves a round trip to Redis
+# per part); served only while the shared version tokens say they are current.
+FRAGMENT_CACHE_LOCAL_ENTRIES = env_int("FRAGMENT_CACHE_LOCAL_ENTRIES", 1000)
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "karriere-fragments",
+    "TIMEOUT": FRAGMENT_CACHE_TIMEOUT,
+    "OPTIONS": {"MAX_ENTRIES": FRAGMENT_CACHE_LOCAL_ENTRIES},
+}
 
 # --- shared HTTP caches (Varnish, CDN) -----------------------------------------------------
 # Anonymous reader pages are `Cache-Control: public` with these lifetimes (seconds): browsers

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -27,6 +28,16 @@ def prune_task_results() -> None:
 def recover_expired_tasks(context: TaskContext) -> int:
     # Not this run itself: with a very short lease it would re-queue itself.
     return tasks_recover_expired(exclude_id=str(context.task_result.id))
+
+
+def purge_later(keys: Sequence[str]) -> None:
+    """Queue one purge of ``keys`` in every configured shared cache (nothing without one);
+    ``karriere.dependencies`` calls it after each commit that invalidated keys."""
+    backends = purge.configured_backends()
+    if backends:
+        purge_shared_caches.enqueue(
+            keys=list(keys), backends=[backend.name for backend in backends]
+        )
 
 
 @task()

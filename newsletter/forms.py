@@ -14,7 +14,18 @@ EMAIL_ERRORS = {
 
 
 class EmailForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"), max_length=254, error_messages=EMAIL_ERRORS)
+    """``id_prefix``: the newsletter box and the signup page may share a page, so each names
+    its fields' ids (``nl-box-email``, ``nl-page-email``)."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        error_messages=EMAIL_ERRORS,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args, id_prefix: str, **kwargs):
+        super().__init__(*args, auto_id=f"{id_prefix}-%s", **kwargs)
 
     def clean_email(self):
         return normalise_email(self.cleaned_data["email"])

@@ -23,7 +23,7 @@ def _source_page(request: HttpRequest) -> str:
 @anonymous_post
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
-    form = SignupForm(request.POST if request.method == "POST" else None)
+    form = SignupForm(request.POST if request.method == "POST" else None, id_prefix="nl-page")
     if not form.is_valid():
         return render(request, "newsletter/signup.html", {"form": form, "source": request.path})
     if not form.is_bot:
@@ -86,7 +86,7 @@ def unsubscribe(request, token):
 @anonymous_post
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe_request(request):
-    form = EmailForm(request.POST if request.method == "POST" else None)
+    form = EmailForm(request.POST if request.method == "POST" else None, id_prefix="nl-unsub")
     if not form.is_valid():
         return render(request, "newsletter/unsubscribe_request.html", {"form": form})
     services.unsubscribe_link_request(email=form.cleaned_data["email"], ip=client_ip(request))

@@ -62,18 +62,22 @@ def _test_settings(settings, tmp_path):
     # Saving content invalidates cached pages when the transaction commits, which a test's
     # transaction never does: the page cache is on only where a test turns it on (the
     # `page_cache` fixture, tests/karriere/test_pagecache.py).
+    # The same for fragments of pages (karriere/fragments.py): the `fragment_cache` fixture.
     settings.PAGECACHE_ENABLED = False
+    settings.FRAGMENT_CACHE_ENABLED = False
 
 
 @pytest.fixture
 def page_cache(settings, django_capture_on_commit_callbacks):
-    """The page cache switched on, as in production, and ``page_cache.commit()``: a context in
-    which on-commit work (the content-version bump) runs, as when the transaction commits.
+    """The page cache and the fragment cache switched on, as in production, and
+    ``page_cache.commit()``: a context in which on-commit work (the content-version bump) runs,
+    as when the transaction commits.
 
     A test of anything readers see on cached pages must use it: with the cache off (the test
     default) such a test passes whatever the invalidation does.
     """
     settings.PAGECACHE_ENABLED = True
+    settings.FRAGMENT_CACHE_ENABLED = True
 
     class PageCache:
         @staticmethod
@@ -81,6 +85,20 @@ def page_cache(settings, django_capture_on_commit_callbacks):
             return django_capture_on_commit_callbacks(execute=True)
 
     return PageCache()
+
+
+@pytest.fixture
+def fragment_cache(settings, django_capture_on_commit_callbacks):
+    """Only the fragment cache switched on (pages render on every request), with
+    ``fragment_cache.commit()`` as for ``page_cache``."""
+    settings.FRAGMENT_CACHE_ENABLED = True
+
+    class FragmentCache:
+        @staticmethod
+        def commit():
+            return django_capture_on_commit_callbacks(execute=True)
+
+    return FragmentCache()
 
 
 @pytest.fixture(autouse=True)
@@ -97,11 +115,14 @@ def _no_invalidations_left_over():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    # Every cache: a fragment kept in process memory must not outlive the test's data.
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture

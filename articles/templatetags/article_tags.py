@@ -96,12 +96,14 @@ def hero_figure(article: Article, sizes: str, css_class: str = ""):
 
 
 @register.simple_tag
-def article_body(article: Article) -> SafeString:
+def article_body(article: Article, body_images=None) -> SafeString:
     """The body as rendered on save, without the figures of images whose licence expired.
-    Sanitised with nh3 on save (articles.text.sanitize_body), so it is safe to render."""
+    Sanitised with nh3 on save (articles.text.sanitize_body), so it is safe to render.
+    ``body_images``: the article's, where the page has fetched them already."""
     if not article.body_html:
         return SafeString(article.body)
-    return SafeString(shown_body(article.body_html, list(article.body_images.all())))
+    images = article.body_images.all() if body_images is None else body_images
+    return SafeString(shown_body(article.body_html, list(images)))
 
 
 @register.simple_tag
@@ -112,11 +114,12 @@ def articles_with_expired_images(limit: int = 20) -> list[Article]:
 
 
 @register.inclusion_tag("articles/_image_credits.html")
-def image_credits(article: Article):
+def image_credits(article: Article, body_images=None):
     """The "Bildnachweise" list (``ARTICLES_IMAGE_CREDITS_LIST``): every image readers see."""
     if not settings.ARTICLES_IMAGE_CREDITS_LIST:
         return {"images": []}
-    images = [article.hero_image, *article.body_images.all()]
+    body_images = article.body_images.all() if body_images is None else body_images
+    images = [article.hero_image, *body_images]
     shown = {image.pk: image for image in images if image and not image.is_expired}
     return {"images": [image for image in shown.values() if image.credit_line]}
 
@@ -205,8 +208,11 @@ def image_object(image: Image) -> dict:
 
 
 @register.simple_tag
-def article_jsonld(article: Article) -> SafeString:
-    """schema.org Article and the article's breadcrumb trail."""
+def article_jsonld(article: Article, tags=None, authors=None) -> SafeString:
+    """schema.org Article and the article's breadcrumb trail (``tags`` and ``authors``: the
+    article's, where the page has them)."""
+    tags = article.tags.all() if tags is None else tags
+    authors = article.authors.all() if authors is None else authors
     url = absolute(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
@@ -218,11 +224,11 @@ def article_jsonld(article: Article) -> SafeString:
         "datePublished": article.published_at.isoformat() if article.published_at else None,
         "dateModified": article.updated_at.isoformat(),
         "articleSection": article.category.name,
-        "keywords": [tag.name for tag in article.tags.all()],
+        "keywords": [tag.name for tag in tags],
         "inLanguage": "de-DE",
         "author": [
             {"@type": "Person", "name": author.name, "url": absolute(author.get_absolute_url())}
-            for author in article.authors.all()
+            for author in authors
         ],
         "publisher": _publisher(),
     }

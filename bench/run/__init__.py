@@ -3,7 +3,8 @@
 Everything is measured in one run against a ceiling (a bare Django view through the same
 middleware) because shared machines are noisy: the ratios compare, the absolute figures
 only describe this run. Environment knobs: BENCH_SETS (default "small,large"),
-BENCH_DURATION (seconds per endpoint, default 5), BENCH_PEERS=0 to skip hitcount and Wagtail.
+BENCH_DURATION (seconds per endpoint, default 5), BENCH_PEERS=0 to skip hitcount and Wagtail,
+BENCH_DB_PREFIX / BENCH_PORT_BASE / BENCH_REDIS_URL for a run beside someone else's.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bench.run.harness import (
     PORTS,
     ROOT,
     STATIC_ROOT,
+    database_name,
     django_env,
     ensure_services,
     load_average,
@@ -36,7 +38,7 @@ def main() -> None:
     static_root = str(STATIC_ROOT)
     started, load_at_start = time.monotonic(), load_average()
     log("collectstatic into " + static_root)
-    env = django_env("karriere_bench_small", static_root, port=PORTS["small"])
+    env = django_env(database_name("small"), static_root, port=PORTS["small"])
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         env=env,
@@ -46,6 +48,9 @@ def main() -> None:
     runs, hot = measure_sets(sets, static_root, peers)
     text = report(runs, hot, (load_at_start, load_average()))
     print("\n" + text)
+    if os.environ.get("BENCH_ONLY"):
+        log("BENCH_ONLY: a partial run, bench/RESULTS.md left as it is")
+        return
     results = BENCH / "RESULTS.md"
     # The newsletter sending figures come from `python -m bench.newsletter`; keep them.
     previous = results.read_text() if results.exists() else ""

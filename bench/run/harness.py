@@ -30,9 +30,16 @@ WAGTAIL_ENV = BENCH / "wagtail_env"
 HITCOUNT_ENV = DATA / "hitcount_env"
 STATIC_ROOT = DATA / "static"
 HITCOUNT_REQUIREMENT = "django-hitcount==1.3.5"
-PG = "postgres://postgres@127.0.0.1:5432"
-REDIS_URL = "redis://127.0.0.1:6379/7"
-PORTS = {"small": 8765, "large": 8766, "hitcount": 8767, "wagtail": 8768, "threads": 8769}
+# Several people may bench on one machine: each run can have its own database names, ports and
+# Redis database (BENCH_DB_PREFIX, BENCH_PORT_BASE, BENCH_REDIS_URL).
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "karriere_bench")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+PORT_BASE = int(os.environ.get("BENCH_PORT_BASE", "8765"))
+PORTS = {
+    name: PORT_BASE + offset
+    for offset, name in enumerate(("small", "large", "hitcount", "wagtail", "threads"))
+}
 SEED_VERSION = "1"
 BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 SECRET_KEY = secrets.token_urlsafe(50)
@@ -85,6 +92,11 @@ def seed_key(set_name: str) -> str:
     parts = [SEED_VERSION, set_name, (BENCH / "seed.py").read_text()]
     parts += sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("*/migrations/0*.py"))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def database_name(name: str) -> str:
+    """``small`` → ``karriere_bench_small`` (or the BENCH_DB_PREFIX's)."""
+    return f"{DB_PREFIX}_{name}"
 
 
 def ensure_database(name: str, key: str | None) -> bool:
@@ -205,7 +217,8 @@ def peak_rss_mb(master: int) -> float:
 
 def http_status(method: str, url: str, body: bytes | None = None, headers=None) -> int | None:
     request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
-    with contextlib.suppress(urllib.error.URLError, ConnectionError):
+    # (A slow first answer is a timeout, an OSError: keep waiting.)
+    with contextlib.suppress(urllib.error.URLError, OSError):
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 return response.status
@@ -224,7 +237,7 @@ urllib.request.install_opener(urllib.request.build_opener(NoRedirect))
 
 def prepare_set(set_name: str, static_root: str) -> tuple[dict, dict]:
     """Seed (or reuse) the set's database; return its environment and endpoints."""
-    database = f"karriere_bench_{set_name}"
+    database = database_name(set_name)
     key = seed_key(set_name)
     env = django_env(database, static_root, port=PORTS[set_name])
     seed_needed = ensure_database(database, key)

@@ -24,6 +24,7 @@ from bench.run.harness import (
     WAGTAIL_ENV,
     WRK_DIR,
     _set_of,
+    database_name,
     django_env,
     ensure_database,
     ensure_venv,
@@ -42,6 +43,13 @@ DURATION = int(os.environ.get("BENCH_DURATION", "5"))
 WARMUP = 1
 # The hot article again with 16 threads per worker, so 32 clients reach the database at once.
 THREADED = ("--worker-class", "gthread", "--threads", "16")
+# BENCH_ONLY="article_uncached,wagtail": measure only these endpoints (and the ceiling), e.g.
+# the uncached article against the Wagtail peer; "hot" and "hitcount" name the peer rows.
+ONLY = {name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}
+
+
+def wanted(label: str) -> bool:
+    return not ONLY or label in ONLY
 
 
 @dataclass
@@ -160,6 +168,8 @@ def measure_sets(sets: list[str], static_root: str, peers: bool) -> tuple[list[S
             rss[name] = stack.enter_context(server)
 
         def each(label: str, measure_one) -> None:
+            if label != "ceiling" and not wanted(label):
+                return
             for name, (_, prepared) in setup.items():
                 base = f"http://127.0.0.1:{PORTS[name]}"
                 result = measure_one(base, prepared)
@@ -178,12 +188,12 @@ def measure_sets(sets: list[str], static_root: str, peers: bool) -> tuple[list[S
         each("count_view", measure_count_view)
         each("comment_post", measure_comment)
         each("ceiling", ceiling)
-        if peers:
+        if peers and wanted("hot"):
             first = sets[0]
             hot = measure_hot_article(f"http://127.0.0.1:{PORTS[first]}", setup[first][1])
         for name in sets:
             runs[name].peak_rss_mb = rss[name]()
-    if peers:
+    if peers and wanted("hot"):
         env, prepared = setup[sets[0]]
         probe = prepared["pages"]["ceiling"]
         port = PORTS["threads"]
@@ -291,11 +301,19 @@ def measure_hot_article(base: str, prepared: dict, setup: str = "32 c") -> list[
 
 def measure_peers(prepared: dict, static_root: str) -> list[Result]:
     results = []
+    if wanted("hitcount"):
+        results.append(measure_hitcount(static_root))
+    if wanted("wagtail"):
+        results.append(measure_wagtail(prepared))
+    return results
+
+
+def measure_hitcount(static_root: str) -> Result:
     # django-hitcount: this project plus hitcount in its own virtualenv and database.
     hit_bin = ensure_venv(HITCOUNT_ENV, "-c", "requirements.lock", "-e", ".", HITCOUNT_REQUIREMENT)
-    ensure_database("karriere_bench_hitcount", None)
+    ensure_database(database_name("hitcount"), None)
     hit_env = django_env(
-        "karriere_bench_hitcount", static_root, port=PORTS["hitcount"], BENCH_HITCOUNT="1"
+        database_name("hitcount"), static_root, port=PORTS["hitcount"], BENCH_HITCOUNT="1"
     )
     hit = run_prepared([str(hit_bin / "python"), "-m", "bench.prepare", "--hitcount"], hit_env)
     port = PORTS["hitcount"]
@@ -308,29 +326,30 @@ def measure_peers(prepared: dict, static_root: str) -> list[Result]:
             "X-Requested-With": "XMLHttpRequest",
             "User-Agent": BROWSER_UA,
         }
-        results.append(
-            measure(
-                "hitcount",
-                f"http://127.0.0.1:{port}/bench/hitcount/hit/ajax/",
-                200,
-                method="POST",
-                body=body.encode(),
-                headers=headers,
-                connections=HOT_CLIENTS,
-                script="post.lua",
-                args=(body, form, *(f"{k}: {v}" for k, v in headers.items())),
-                setup="32 c",
-            )
+        return measure(
+            "hitcount",
+            f"http://127.0.0.1:{port}/bench/hitcount/hit/ajax/",
+            200,
+            method="POST",
+            body=body.encode(),
+            headers=headers,
+            connections=HOT_CLIENTS,
+            script="post.lua",
+            args=(body, form, *(f"{k}: {v}" for k, v in headers.items())),
+            setup="32 c",
         )
+
+
+def measure_wagtail(prepared: dict) -> Result:
     # Wagtail: the measured article's text as a Wagtail page.
     wagtail_bin = ensure_venv(WAGTAIL_ENV, "-r", str(WAGTAIL_DIR / "requirements.txt"))
-    ensure_database("karriere_bench_wagtail", None)
+    ensure_database(database_name("wagtail"), None)
     wagtail_env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "settings",
         "DJANGO_SECRET_KEY": SECRET_KEY,
         "REDIS_URL": REDIS_URL,
-        "DATABASE_URL": f"{PG}/karriere_bench_wagtail",
+        "DATABASE_URL": f"{PG}/{database_name('wagtail')}",
         "PYTHONPATH": str(WAGTAIL_DIR),
     }
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as text:
@@ -341,5 +360,4 @@ def measure_peers(prepared: dict, static_root: str) -> list[Result]:
     port = PORTS["wagtail"]
     app = "django.core.wsgi:get_wsgi_application()"
     with gunicorn(wagtail_bin, app, port, wagtail_env, cwd=WAGTAIL_DIR, probe=peer["path"]):
-        results.append(measure("wagtail article", f"http://127.0.0.1:{port}{peer['path']}", 200))
-    return results
+        return measure("wagtail article", f"http://127.0.0.1:{port}{peer['path']}", 200)

@@ -3,26 +3,37 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import timezone
 
-from karriere.dependencies import shown
+from karriere import fragments
 from newsletter.forms import SignupForm
 from newsletter.models import Subscriber, SubscriberMail
 
 register = template.Library()
 
 
-@register.inclusion_tag("newsletter/_newsletter_box.html", takes_context=True)
-def newsletter_box(context):
-    """The signup box for sidebars; it posts to the signup page, which shows any errors."""
+@register.simple_tag(takes_context=True)
+def newsletter_box(context) -> str:
+    """The signup box for sidebars; it posts to the signup page, which shows any errors.
+    Cached per page until the consent text changes (no query for it on every page)."""
     request = context.get("request")
-    if request is not None:
-        shown(request, "newsletter-consent")
-    return {
-        "form": SignupForm(),
-        "source": request.path if request else "",
-        "id_prefix": "nl-box",
-    }
+    source = request.path if request else ""
+    return fragments.cached(
+        request,
+        ("newsletter-box", source),
+        lambda: render_to_string(
+            "newsletter/_newsletter_box.html",
+            {
+                "form": SignupForm(id_prefix="nl-box"),
+                "source": source,
+                "id_prefix": "nl-box",
+                "privacy_url": settings.PRIVACY_URL,
+            },
+        ),
+        keys=["newsletter-consent"],
+    )
 
 
 @register.simple_tag

@@ -26,23 +26,11 @@ from redis.exceptions import LockNotOwnedError
 from articles import counting
 from articles.models import Article, ArticleViewDay
 from articles.tasks import flush_view_counts
+from tests.articles.conftest import BROWSER
 from tests.factories import ArticleFactory
 
 BERLIN = ZoneInfo("Europe/Berlin")
 LOCK = counting.RedisStore.LOCK
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
-
-
-@pytest.fixture(params=["database", "redis"])
-def store(request, settings):
-    """Run the test on the embedded store and, when REDIS_URL is set, on the Redis store."""
-    if request.param == "redis":
-        if not settings.REDIS_URL:
-            pytest.skip("the Redis store needs REDIS_URL")
-        settings.VIEW_COUNT_REDIS_URL = settings.REDIS_URL
-    else:
-        settings.VIEW_COUNT_REDIS_URL = ""
-    return request.param
 
 
 @pytest.fixture

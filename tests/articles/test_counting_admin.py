@@ -66,3 +66,24 @@ def test_admin_page_with_the_top_lists_is_for_staff_only(client):
 
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_article_change_page_charts_the_daily_likes_beside_the_views(admin_client):
+    article = ArticleFactory(title="Kündigungsfrist während der Probezeit")
+    today = timezone.localdate()
+    ArticleViewDay.objects.create(article=article, day=today, views=40, likes=7)
+
+    html = admin_client.get(reverse("admin:articles_article_change", args=[article.pk])).content
+    html = html.decode()
+
+    svg = html.split('<svg class="likes-chart"', 1)[1].split("</svg>", 1)[0]
+    assert "7-mal hilfreich" in svg
+    assert "Als hilfreich markiert in den letzten 90 Tagen: 7-mal insgesamt" in html
+
+
+def test_the_article_list_has_a_sortable_likes_column(admin_client):
+    ArticleFactory(title="Elternzeit und Beförderung")
+
+    html = admin_client.get(reverse("admin:articles_article_changelist"), {"o": "7"}).content
+
+    assert b"column-likes" in html

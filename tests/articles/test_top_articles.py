@@ -62,11 +62,12 @@ def test_box_shows_views_in_german_number_format_comments_category_and_image():
     assert article.category.get_absolute_url() in html
 
 
-def test_singular_forms_for_one_view_and_one_comment():
+def test_singular_forms_for_one_view_one_comment_and_one_like():
     article = with_views(total=1, recent={0: 1})
-    Article.objects.filter(pk=article.pk).update(comment_count=1)
+    Article.objects.filter(pk=article.pk).update(comment_count=1, like_count=1)
 
-    assert "1 Aufruf · 1 Kommentar<" in render_box()
+    likes = f'<span data-likes-for="{article.pk}">1-mal hilfreich</span>'
+    assert f"1 Aufruf · 1 Kommentar · {likes}" in render_box()
 
 
 def test_unpublished_and_unread_articles_are_left_out():

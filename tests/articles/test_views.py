@@ -245,8 +245,9 @@ def test_article_page_query_count_does_not_grow_with_content(client, django_asse
     small, big = make(1), make(6)
     client.get("/")  # the navigation is cached across pages; later pages do not query it
     for article in (small, big):
-        # 4 for the article (article, authors, tags, related); the rest is the Top-Artikel,
-        # comment and newsletter boxes.
+        # Nothing cached but the navigation: article, authors, tags, body images, related,
+        # then the Top-Artikel, comment and newsletter boxes (tests/karriere/test_fragments.py:
+        # one query with the parts cached).
         with django_assert_max_num_queries(8):
             html_of(client.get(article.get_absolute_url()))
 

@@ -38,7 +38,7 @@ def test_a_reader_comments_from_a_cached_article_page(new_context, settings):
     page = from_the_cache(new_context, article.get_absolute_url())
 
     form = page.get_by_role("region", name="Kommentare")
-    form.get_by_label("Name").fill("Jörg Käfer")
+    form.get_by_role("textbox", name="Name", exact=True).fill("Jörg Käfer")
     form.get_by_role("textbox", name="E-Mail", exact=True).fill("joerg@beispiel.de")
     form.get_by_label("Kommentar").fill("Sehr hilfreich für mein Gespräch in München.")
     page.get_by_role("button", name="Kommentar senden").click()

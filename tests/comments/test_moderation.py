@@ -50,26 +50,34 @@ def run_action(client, action: str, *comments):
     )
 
 
-def test_approving_records_who_and_when_counts_the_comment_and_invalidates_only_its_article(
+def test_approving_records_who_and_when_counts_the_comment_and_invalidates_only_its_comments(
     article, superuser, clock, django_capture_on_commit_callbacks
 ):
     comment = submit(article)
     with django_capture_on_commit_callbacks(execute=True):
         invalidate("setup")  # what creating the article invalidates, as if committed
-    version = version_token(f"article-{article.pk}")
-    elsewhere = version_token("home", "nav", "feeds", f"category-{article.category_id}")
+    version = version_token(f"comments-{article.pk}")
+    elsewhere = version_token(
+        f"article-{article.pk}", "home", "nav", "feeds", f"category-{article.category_id}"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         comment = comment_approve(comment=comment, moderator=superuser)
-        assert version_token(f"article-{article.pk}") == version  # not before the commit
+        assert version_token(f"comments-{article.pk}") == version  # not before the commit
     assert (comment.status, comment.approved_by, comment.approved_at) == (
         Comment.Status.APPROVED,
         superuser,
         comment.created_at,
     )
     assert comment_count(article) == 1
-    assert version_token(f"article-{article.pk}") != version
-    # Lists showing its count name article-<id>; nothing else renders again.
-    assert version_token("home", "nav", "feeds", f"category-{article.category_id}") == elsewhere
+    assert version_token(f"comments-{article.pk}") != version
+    # Its page and the lists showing its count name comments-<id>; nothing else renders again
+    # (not even the article's other parts).
+    assert (
+        version_token(
+            f"article-{article.pk}", "home", "nav", "feeds", f"category-{article.category_id}"
+        )
+        == elsewhere
+    )
 
 
 def test_spam_trash_and_restore_keep_the_count_and_remember_the_previous_status(article, superuser):
@@ -201,11 +209,13 @@ def test_moderator_can_edit_a_comment_text_in_the_admin_but_not_its_status(
 
 
 def test_editing_an_approved_comment_in_the_admin_updates_the_cached_article_page(
-    client, article, superuser, page_cache
+    client, article, superuser, page_cache, django_assert_num_queries
 ):
     comment = CommentFactory(article=article, text="Gehaltserhöhung mit Tippfehlr")
     reader = Client()
-    cached = reader.get(article.get_absolute_url()).content.decode()
+    reader.get(article.get_absolute_url())
+    with django_assert_num_queries(0):  # really from the cache
+        cached = reader.get(article.get_absolute_url()).content.decode()
     assert "Gehaltserhöhung mit Tippfehlr" in cached
 
     with page_cache.commit():

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -130,3 +131,28 @@ def test_personal_data_page_asks_for_the_email_address(client, data_officer):
     html = client.get(PERSONAL_DATA).content.decode()
     assert "E-Mail-Adresse der kommentierenden Person" in html
     assert "Alle Kommentare anonymisieren" in html
+
+
+def test_the_form_links_the_privacy_notice_and_says_what_is_kept_how_long(
+    article, client, settings
+):
+    settings.PRIVACY_URL = "/datenschutzerklärung/"
+    settings.COMMENTS_CLIENT_DATA_RETENTION_DAYS = 14
+
+    page = client.get(article.get_absolute_url()).content.decode()
+    form = page.split('id="kommentar-formular"', 1)[1].split("</form>", 1)[0]
+
+    assert '<a href="/datenschutzerklärung/">Hinweise zum Datenschutz</a>' in form
+    assert "deine E-Mail-Adresse nicht" in form
+    assert "IP-Adresse und die Kennung deines Browsers (User-Agent) 14 Tage lang" in form
+
+
+def test_remembering_name_and_e_mail_is_an_opt_in_that_never_reaches_the_server(article, client):
+    page = client.get(article.get_absolute_url()).content.decode()
+    form = page.split('id="kommentar-formular"', 1)[1].split("</form>", 1)[0]
+    checkbox = re.search(r'<input[^>]*id="kommentar-merken"[^>]*>', form).group()
+
+    assert "Name und E-Mail in diesem Browser speichern" in form
+    assert "checked" not in checkbox  # unticked by default
+    assert "name=" not in checkbox  # no name: the browser never sends it
+    assert "js/remember-commenter.js" in page

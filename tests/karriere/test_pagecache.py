@@ -331,12 +331,16 @@ def test_a_preselected_reply_is_never_served_from_or_stored_in_the_cache(client)
     assert "Deine Antwort an" not in plain
 
 
-def test_renaming_a_tag_in_the_admin_updates_its_cached_page(client, admin_user, page_cache):
+def test_renaming_a_tag_in_the_admin_updates_its_cached_page(
+    client, admin_user, page_cache, django_assert_num_queries
+):
     from articles.models import Tag
 
     tag = Tag.objects.create(name="Gehalt", slug="gehalt")
     reader = Client()
-    assert "Gehalt" in reader.get("/thema/gehalt/").content.decode()
+    reader.get("/thema/gehalt/")
+    with django_assert_num_queries(0):  # really from the cache
+        assert "Gehalt" in reader.get("/thema/gehalt/").content.decode()
 
     client.force_login(admin_user)
     change_page = client.get(f"/admin/articles/tag/{tag.pk}/change/").content.decode()

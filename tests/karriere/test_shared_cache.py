@@ -319,14 +319,17 @@ def test_publishing_purges_the_article_its_lists_feeds_and_sitemap(purged):
     assert "nav" not in keys
 
 
-def test_approving_a_comment_purges_only_its_article(purged, admin_user):
+def test_approving_a_comment_purges_only_the_pages_showing_its_articles_comments(
+    purged, admin_user
+):
     article = ArticleFactory()
     comment = CommentFactory(article=article, status=Comment.Status.PENDING)
 
     with purged() as keys:
         comment_approve(comment=comment, moderator=admin_user)
 
-    assert keys == {f"article-{article.pk}"}
+    # Its article page and the lists with its card name this key; no other page does.
+    assert keys == {f"comments-{article.pk}"}
 
 
 def test_renaming_a_category_purges_its_pages_and_the_navigation(purged):

@@ -88,7 +88,10 @@ def test_invalid_signup_shows_a_german_message_next_to_the_field_and_keeps_the_i
     page = response.content.decode()
 
     assert response.status_code == 200
-    assert f'<p class="field-error" id="nl-page-{field}-error">{message}</p>' in page
+    error_id = f"nl-page-{field}_error"
+    assert f'<ul class="errorlist" id="{error_id}"><li>{message}</li></ul>' in page
+    assert f'aria-describedby="{error_id}"' in page
+    assert 'aria-invalid="true"' in page
     assert f'value="{fields.get("email", "leserin(at)example.de")}"' in page
     assert Subscriber.objects.count() == 0
 

@@ -69,17 +69,17 @@ ARTICLES = [
         "Gehalt",
         ["Tobias Krüger"],
         ["Gehaltserhöhung", "Gehaltsverhandlung", "Berufseinstieg"],
-        "Nach dem ersten Jahr ist ein guter Zeitpunkt für das Gespräch. So bereiten Sie "
+        "Nach dem ersten Jahr ist ein guter Zeitpunkt für das Gespräch. So bereitest du "
         "Argumente und Zahlen vor.",
         [
             "Wer neu im Job ist, wartet oft zu lange mit der Frage nach mehr Geld. Ein guter "
             "Zeitpunkt ist nach der Probezeit oder nach dem ersten Jahr, wenn erste Erfolge "
             "sichtbar sind.",
-            "Sammeln Sie konkrete Beispiele: Projekte, die Sie abgeschlossen haben, neue "
-            "Aufgaben, die Sie übernommen haben. Gehaltsvergleiche helfen, eine realistische "
+            "Sammle konkrete Beispiele: Projekte, die du abgeschlossen hast, neue "
+            "Aufgaben, die du übernommen hast. Gehaltsvergleiche helfen, eine realistische "
             "Summe zu nennen.",
-            "Bleiben Sie im Gespräch sachlich und nennen Sie eine konkrete Zahl. Ist gerade "
-            "kein Budget da, vereinbaren Sie einen festen Termin für ein neues Gespräch.",
+            "Bleib im Gespräch sachlich und nenne eine konkrete Zahl. Ist gerade "
+            "kein Budget da, vereinbare einen festen Termin für ein neues Gespräch.",
         ],
     ),
     (
@@ -90,12 +90,12 @@ ARTICLES = [
         "Ein gutes Anschreiben ist kurz, konkret und auf die Stelle zugeschnitten. Diese "
         "Struktur funktioniert.",
         [
-            "Das Anschreiben ist Ihre Chance, mehr zu zeigen als den Lebenslauf. Beginnen Sie "
+            "Das Anschreiben ist deine Chance, mehr zu zeigen als den Lebenslauf. Beginne "
             "nicht mit 'hiermit bewerbe ich mich', sondern mit einem Satz, der neugierig macht.",
-            "Im Hauptteil verbinden Sie Ihre Erfahrungen mit den Anforderungen der Stelle. "
+            "Im Hauptteil verbindest du deine Erfahrungen mit den Anforderungen der Stelle. "
             "Zwei oder drei Beispiele reichen, eine Seite ist die Obergrenze.",
             "Typische Fehler sind Floskeln, Rechtschreibfehler und ein falscher "
-            "Ansprechpartner. Lesen Sie das Schreiben am Ende laut vor.",
+            "Ansprechpartner. Lies das Schreiben am Ende laut vor.",
         ],
     ),
     (
@@ -109,8 +109,8 @@ ARTICLES = [
             "Ein Lebenslauf sollte übersichtlich und lückenlos sein. Die wichtigsten Stationen "
             "stehen oben, in umgekehrt chronologischer Reihenfolge.",
             "Ein Foto ist in Deutschland nicht mehr Pflicht. Hobbys lohnen sich nur, wenn sie "
-            "etwas über Sie aussagen, das für die Stelle wichtig ist.",
-            "Lücken müssen Sie nicht verstecken. Eine kurze, ehrliche Erklärung wirkt besser "
+            "etwas über dich aussagen, das für die Stelle wichtig ist.",
+            "Lücken musst du nicht verstecken. Eine kurze, ehrliche Erklärung wirkt besser "
             "als ein geschönter Zeitraum.",
         ],
     ),
@@ -119,13 +119,13 @@ ARTICLES = [
         "Bewerbung",
         ["Dr. Sabine Wolf"],
         ["Vorstellungsgespräch", "Bewerbung"],
-        "Von 'Erzählen Sie etwas über sich' bis zur Gehaltsfrage: So bereiten Sie sich vor.",
+        "Von der Frage nach deinen Stärken bis zur Gehaltsfrage: So bereitest du dich vor.",
         [
             "Die meisten Gespräche folgen einem ähnlichen Muster. Wer die typischen Fragen "
             "kennt, kann gelassener antworten und eigene Akzente setzen.",
-            "Bereiten Sie für jede Station Ihres Lebenslaufs eine kurze Geschichte vor: Was "
-            "war die Aufgabe, was haben Sie getan, was war das Ergebnis?",
-            "Stellen Sie am Ende selbst Fragen. Das zeigt Interesse und hilft Ihnen, die "
+            "Bereite für jede Station deines Lebenslaufs eine kurze Geschichte vor: Was "
+            "war die Aufgabe, was hast du getan, was war das Ergebnis?",
+            "Stell am Ende selbst Fragen. Das zeigt Interesse und hilft dir, die "
             "Stelle besser einzuschätzen.",
         ],
     ),
@@ -146,7 +146,7 @@ ARTICLES = [
         ],
     ),
     (
-        "Bildungsurlaub: So nutzen Sie Ihren Anspruch",
+        "Bildungsurlaub: So nutzt du deinen Anspruch",
         "Weiterbildung",
         ["Redaktion"],
         ["Bildungsurlaub", "Arbeitsrecht", "Weiterbildung"],
@@ -155,7 +155,7 @@ ARTICLES = [
         [
             "Bildungsurlaub ist Ländersache. In den meisten Bundesländern stehen Beschäftigten "
             "fünf Tage pro Jahr zu, oft auch zehn Tage in zwei Jahren.",
-            "Der Kurs muss anerkannt sein. Den Antrag stellen Sie rechtzeitig, meist sechs "
+            "Der Kurs muss anerkannt sein. Den Antrag stellst du rechtzeitig, meist sechs "
             "Wochen vorher, schriftlich beim Arbeitgeber.",
             "Ablehnen darf der Arbeitgeber nur aus dringenden betrieblichen Gründen.",
         ],
@@ -168,7 +168,7 @@ ARTICLES = [
         "Einen gesetzlichen Anspruch gibt es nicht, aber klare Regeln für Arbeitszeit, "
         "Ausstattung und Datenschutz.",
         [
-            "Ob Sie im Homeoffice arbeiten dürfen, regeln Arbeitsvertrag, Betriebsvereinbarung "
+            "Ob du im Homeoffice arbeiten darfst, regeln Arbeitsvertrag, Betriebsvereinbarung "
             "oder eine individuelle Absprache.",
             "Auch zu Hause gelten das Arbeitszeitgesetz und der Arbeitsschutz. Der Arbeitgeber "
             "muss die nötige Ausstattung stellen oder die Kosten erstatten.",
@@ -181,12 +181,12 @@ ARTICLES = [
         "Im Job",
         ["Dr. Sabine Wolf"],
         ["Führung", "Kommunikation"],
-        "Ärger mit der Führungskraft belastet. Mit diesen Schritten klären Sie die Lage, ohne "
+        "Ärger mit der Führungskraft belastet. Mit diesen Schritten klärst du die Lage, ohne "
         "Porzellan zu zerschlagen.",
         [
             "Konflikte mit Vorgesetzten sind normal. Wichtig ist, sie früh und sachlich "
             "anzusprechen, bevor sie sich verfestigen.",
-            "Bitten Sie um ein Gespräch unter vier Augen und beschreiben Sie konkrete "
+            "Bitte um ein Gespräch unter vier Augen und beschreibe konkrete "
             "Situationen statt allgemeiner Vorwürfe.",
             "Hilft das nicht, können Betriebsrat, Personalabteilung oder ein Coach vermitteln.",
         ],
@@ -217,8 +217,8 @@ ARTICLES = [
         [
             "Trainee-Programme bieten Einblick in mehrere Abteilungen und ein Netzwerk im "
             "Unternehmen. Dafür ist das Gehalt anfangs oft etwas niedriger.",
-            "Beim Direkteinstieg übernehmen Sie sofort Verantwortung in einer festen Rolle.",
-            "Entscheidend ist, wie klar Ihr Berufsziel schon ist.",
+            "Beim Direkteinstieg übernimmst du sofort Verantwortung in einer festen Rolle.",
+            "Entscheidend ist, wie klar dein Berufsziel schon ist.",
         ],
     ),
     (
@@ -259,7 +259,7 @@ ARTICLES = [
             "Zeugnissprache entwickelt.",
             "Entscheidend sind die Zufriedenheitsformel und die Schlussformel mit Dank und "
             "guten Wünschen.",
-            "Fehlt etwas Wichtiges, können Sie eine Berichtigung verlangen.",
+            "Fehlt etwas Wichtiges, kannst du eine Berichtigung verlangen.",
         ],
     ),
     (
@@ -288,7 +288,7 @@ ARTICLES = [
             "Vorteilen wie dem Firmenwagen zusammen.",
             "Ein höheres Fixum schützt in schwachen Quartalen. Eine bessere Provisionsstaffel "
             "lohnt sich für alle, die ihre Ziele regelmäßig übertreffen.",
-            "Rechnen Sie den Firmenwagen ehrlich: Die private Nutzung wird versteuert.",
+            "Rechne den Firmenwagen ehrlich durch: Die private Nutzung wird versteuert.",
         ],
     ),
     (
@@ -297,7 +297,7 @@ ARTICLES = [
         ["Łukasz Wróbel"],
         ["Weiterbildung", "Förderung", "Bildungsurlaub"],
         "Aufstiegs-BAföG, Bildungsgutschein, Bildungsprämie: Welche Förderung es gibt und bis "
-        "wann Sie den Antrag stellen.",
+        "wann du den Antrag stellst.",
         [
             "Für fast jede Weiterbildung gibt es eine Förderung, doch die Fristen sind knapp.",
             "Das Aufstiegs-BAföG übernimmt einen großen Teil der Lehrgangskosten für Meister, "
@@ -320,12 +320,15 @@ setzt keine Cookies zur Analyse.</p>
 <h2>Kommentare</h2>
 <p>Für Kommentare speichern wir Name, E-Mail-Adresse (nicht veröffentlicht), optional eine
 Website sowie IP-Adresse und Browserkennung zur Abwehr von Missbrauch. IP-Adresse und
-Browserkennung werden nach 30 Tagen automatisch gelöscht.</p>
+Browserkennung werden nach 30 Tagen automatisch gelöscht. Wenn du „Name und E-Mail in diesem
+Browser speichern“ ankreuzt, bleiben beide nur im lokalen Speicher deines Browsers; entfernst du
+das Häkchen, werden sie dort gelöscht.</p>
 <h2>Newsletter</h2>
-<p>Den Newsletter versenden wir nur nach Ihrer ausdrücklichen Einwilligung und Bestätigung per
-E-Mail (Double-Opt-In). Sie können die Einwilligung jederzeit über den Abmeldelink widerrufen.</p>
+<p>Den Newsletter versenden wir nur nach deiner ausdrücklichen Einwilligung und Bestätigung per
+E-Mail (Double-Opt-In). Du kannst die Einwilligung jederzeit über den Abmeldelink widerrufen.</p>
 <h2>Reichweitenmessung</h2>
-<p>Wir zählen Seitenaufrufe ohne Cookies und ohne Speicherung der IP-Adresse.</p>"""
+<p>Wir zählen Seitenaufrufe und Klicks auf „Hilfreich“ ohne Cookies und ohne Speicherung der
+IP-Adresse.</p>"""
 
 
 DEMO_HEADINGS = ["Das Wichtigste in Kürze", "So gehst du vor", "Unser Fazit"]

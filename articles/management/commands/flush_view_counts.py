@@ -7,9 +7,9 @@ from articles import counting
 
 class Command(BaseCommand):
     help = (
-        "Move the view counts collected in Redis to the database, once. The scheduler "
+        "Move the view and like counts collected in Redis to the database, once. The scheduler "
         "(run_periodic_jobs) enqueues the same flush every VIEW_COUNT_FLUSH_SECONDS."
     )
 
     def handle(self, *args, **options):
-        self.stdout.write(f"{counting.flush_views()} views written")
+        self.stdout.write(f"{counting.flush_views()} views and likes written")

@@ -15,7 +15,7 @@ def anchor_existing_articles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0013_image_fields_named_by_format"),
+        ("articles", "0014_article_likes"),
     ]
 
     operations = [
