@@ -214,6 +214,7 @@ def most_read(*, limit: int) -> list[tuple[str, list[tuple[Article, int]]]]:
     rows = list(
         Article.objects.published()
         .select_related("category", "hero_image")
+        .prefetch_related("authors")
         .defer("body", "body_html")
         .annotate(recent_views=Coalesce(Subquery(recent_views), 0))
         .annotate(
@@ -236,6 +237,18 @@ def most_read(*, limit: int) -> list[tuple[str, list[tuple[Article, int]]]]:
         ),
         (_("All time"), [(article, article.view_count) for article in all_time]),
     ]
+
+
+def recommended(*, limit: int) -> list[tuple[str, list[tuple[Article, int]]]]:
+    """What the Top-Artikel box shows while no views are counted (a new site): the editors'
+    featured articles, then the newest, in ``most_read``'s shape."""
+    articles = (
+        Article.objects.published()
+        .for_listing()
+        .defer("body", "body_html")
+        .order_by("-featured", "-published_at", "-id")[:limit]
+    )
+    return [(_("Recommended by the editors"), [(a, a.view_count) for a in articles])]
 
 
 def _seen_key(*, kind: Kind, article_id: int, ip: str, user_agent: str, day: date) -> str:

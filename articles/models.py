@@ -250,6 +250,8 @@ class Article(models.Model):
     # The reader's HTML of the body: library images as figures with renditions and credits,
     # rendered on save (articles.media.render_body). Empty for rows written without save().
     body_html = models.TextField(blank=True, editable=False)
+    # The H2s' anchors and titles, [{"id", "title"}], from articles.text.heading_anchors.
+    toc = models.JSONField(_("table of contents"), default=list, blank=True, editable=False)
     body_images = models.ManyToManyField(
         Image, blank=True, editable=False, related_name="body_articles"
     )
@@ -356,6 +358,11 @@ class Article(models.Model):
         # without another query.
         article._loaded = {name: article.__dict__.get(name) for name in ("slug", "status")}
         return article
+
+    @property
+    def is_guest_post(self) -> bool:
+        # Any guest among the authors; reads the authors for_listing prefetched.
+        return any(author.is_guest for author in self.authors.all())
 
     @property
     def is_scheduled(self) -> bool:

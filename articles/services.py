@@ -36,6 +36,7 @@ from articles.models import (
     unique_slug,
 )
 from articles.tasks import notify_review_requested, send_licence_reminder
+from articles.text import heading_anchors, sanitize_body
 from karriere import outbox
 
 # What a revision comment names when it changed (in this order), and what restoring a revision
@@ -64,6 +65,8 @@ def article_save(
     loaded = getattr(article, "_loaded", {})
     created = article._state.adding
     before = _stored_state(article) if not created else {}
+    # Anchors on the H2s and the table of contents, stored: pages never parse the body.
+    article.body, article.toc = heading_anchors(sanitize_body(article.body or ""))
     article.body_html, body_images = render_body(article.body)
 
     # Managed by hand, so a save that changed nothing (the demo content loaded again) adds no

@@ -100,6 +100,10 @@ class Author(DependencyKeysMixin, models.Model):
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
+    @property
+    def is_guest(self) -> bool:
+        return self.kind == self.Kind.GUEST
+
 
 class Tag(DependencyKeysMixin, TagBase):
     """A taggit tag whose slug follows the German rule of the whole site ("Führung" ->

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import html
 import math
+import re
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -34,6 +36,7 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
+    "h2": {"id"},  # the anchors heading_anchors sets
     "img": {"src", "alt", "width", "height"},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
@@ -78,6 +81,31 @@ def sanitize_body(html: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
+
+
+_H2 = re.compile(r"<h2(?:\s[^>]*)?>(.*?)</h2>", re.DOTALL | re.IGNORECASE)
+# Ids the article page uses itself; a heading called "Kommentare" must not take them.
+PAGE_IDS = {"inhalt", "inhaltsverzeichnis", "kommentare", "passende-artikel"}
+
+
+def heading_anchors(body: str) -> tuple[str, list[dict[str, str]]]:
+    """Every H2 of a sanitised body gets an id from its words ("Das Wichtigste in Kürze" ->
+    "das-wichtigste-in-kuerze", unique in the article), and the table of contents lists them
+    as ``[{"id": ..., "title": ...}]``. Run on save, so pages only read the stored result."""
+    toc: list[dict[str, str]] = []
+    used = set(PAGE_IDS)
+
+    def anchor(match: re.Match) -> str:
+        title = html.unescape(strip_tags(match.group(1))).strip()
+        base = german_slugify(title) or "abschnitt"
+        slug, number = base, 2
+        while slug in used:
+            slug, number = f"{base}-{number}", number + 1
+        used.add(slug)
+        toc.append({"id": slug, "title": title})
+        return f'<h2 id="{slug}">{match.group(1)}</h2>'
+
+    return _H2.sub(anchor, body), toc
 
 
 def reading_time(*texts: str) -> int:

@@ -11,6 +11,8 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Paginator
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.forms import Form
 from django.http import (
     Http404,
@@ -38,16 +40,19 @@ from karriere.dependencies import shown
 from karriere.net import client_ip
 
 PAGE_SIZE = 12
+# The home page: the lead, the newest six (paginated), then three per category.
+HOME_PAGE_SIZE = 6
+HOME_SECTION_SIZE = 3
 RELATED_COUNT = 4
 SEARCH_MAX_LENGTH = 100
 
 
-def _page(request: HttpRequest, articles):
+def _page(request: HttpRequest, articles, per_page: int = PAGE_SIZE):
     """The page ``?seite=`` asks for: anything that is no number is the first page (as the page
     cache's key treats it), a number beyond the last page is 404 (so made-up page numbers fill
     no cache)."""
     number = request.GET.get("seite", "")
-    paginator = Paginator(articles, PAGE_SIZE)
+    paginator = Paginator(articles, per_page)
     if not (number.isascii() and number.isdecimal()):
         return paginator.page(1)
     try:
@@ -63,16 +68,54 @@ def _listing():
     return Article.objects.published().for_listing().order_by("-published_at", "-id")
 
 
+def _category_sections(exclude: list[int]) -> list[tuple[Category, list[Article]]]:
+    """The home page's category sections: the newest HOME_SECTION_SIZE articles of each
+    category not already shown above, in one query (a window per category)."""
+    rows = (
+        _listing()
+        .exclude(pk__in=exclude)
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F("category_id")],
+                order_by=[F("published_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(place__lte=HOME_SECTION_SIZE)
+        .order_by("category__position", "category__name", "place")
+    )
+    sections: dict[int, tuple[Category, list[Article]]] = {}
+    for article in rows:
+        sections.setdefault(article.category_id, (article.category, []))[1].append(article)
+    return list(sections.values())
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    featured = _listing().filter(featured=True).first()
+    # The lead: the newest article marked "Aufmacher", else simply the newest.
+    featured = _listing().order_by("-featured", "-published_at", "-id").first()
     latest = _listing().exclude(pk=featured.pk) if featured else _listing()
-    page = _page(request, latest)
-    shown(request, "home", *card_keys([featured] if featured else []), *card_keys(page))
+    page = _page(request, latest, per_page=HOME_PAGE_SIZE)
+    sections = []
+    if page.number == 1:
+        above = [article.pk for article in [featured, *page] if article]
+        sections = _category_sections(exclude=above)
+    in_sections = [article for _category, articles in sections for article in articles]
+    shown(
+        request,
+        "home",
+        *card_keys([featured] if featured else []),
+        *card_keys(page),
+        *card_keys(in_sections),
+    )
     return render(
         request,
         "articles/home.html",
-        {"featured": featured if page.number == 1 else None, "page": page},
+        {
+            "featured": featured if page.number == 1 else None,
+            "page": page,
+            "sections": sections,
+        },
     )
 
 
@@ -104,7 +147,7 @@ def render_article_page(
         request,
         lambda: (
             Article.objects.published()
-            .select_related("category", "hero_image")
+            .for_listing()
             .related_to(article, tag_ids=[tag.pk for tag in tags], limit=RELATED_COUNT)
         ),
     )
@@ -229,9 +272,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "Your search term is too long. Please use at most %(max)s characters."
         ) % {"max": SEARCH_MAX_LENGTH}
     else:
-        articles = (
-            Article.objects.published().select_related("category", "hero_image").search(query)
-        )
+        articles = Article.objects.published().for_listing().search(query)
         context["page"] = _page(request, articles)
         shown(request, *card_keys(context["page"]))
         context["page_query"] = urlencode({"q": query}) + "&"

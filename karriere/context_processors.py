@@ -8,5 +8,7 @@ def site(request: HttpRequest) -> dict:
     return {
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
+        "SITE_LOGO": settings.SITE_LOGO,
+        "SITE_THEME_COLOR": settings.SITE_THEME_COLOR,
         "PRIVACY_URL": settings.PRIVACY_URL,
     }

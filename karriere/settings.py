@@ -50,6 +50,12 @@ SITE_URL = (
     os.environ.get("SITE_URL", "").strip() or f"http://127.0.0.1:{env_int('PORT', 8000)}"
 ).rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "Karriere-Magazin")
+# The brand, per site: static paths of the logo (SVG: header, favicon; PNG: mails and the
+# JSON-LD publisher logo, where SVG is not accepted) and the browser's theme colour. The
+# site's own colours live in static/css/site.css (no inline styles under the CSP).
+SITE_LOGO = os.environ.get("SITE_LOGO", "").strip() or "icons/logo.svg"
+SITE_LOGO_PNG = os.environ.get("SITE_LOGO_PNG", "").strip() or "icons/icon-512.png"
+SITE_THEME_COLOR = os.environ.get("SITE_THEME_COLOR", "").strip() or "#0d4a85"
 PUBLISHER_NAME = os.environ.get("PUBLISHER_NAME", "Karriere Verlag GmbH")
 # Publisher's Impressum details, printed in transactional mails (§ 5 DDG).
 PUBLISHER_IMPRINT = os.environ.get(

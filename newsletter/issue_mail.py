@@ -15,6 +15,7 @@ import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
@@ -93,6 +94,8 @@ def issue_context(issue: NewsletterIssue) -> dict:
         "closing_text": _plain(issue.closing),
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
+        # PNG: many mail programs show no SVG.
+        "logo_url": settings.SITE_URL + static(settings.SITE_LOGO_PNG),
         "imprint": settings.PUBLISHER_IMPRINT,
         "web_url": web_url(issue),
     }

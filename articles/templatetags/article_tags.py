@@ -7,7 +7,7 @@ from django import template
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -45,8 +45,8 @@ def _picture(image: Image | None, shape: str, **options) -> dict | None:
     return {**options, "src": static(placeholder), "alt": ""}
 
 
-# The brand icon doubles as the publisher's logo and the share image of pages without one.
-LOGO = "icons/icon-512.png"
+# The PNG logo (SITE_LOGO_PNG, square, 512 px) is the publisher's logo in JSON-LD (Google
+# takes no SVG there) and the share image of pages without one.
 LOGO_SIZE = 512
 
 
@@ -64,7 +64,7 @@ def social_image(article: Article | None = None) -> dict:
     if rendition := article.hero_rendition_for_sharing() if article else None:
         return {**rendition, "url": absolute(rendition["url"]), "large": True}
     return {
-        "url": absolute(static(LOGO)),
+        "url": absolute(static(settings.SITE_LOGO_PNG)),
         "width": LOGO_SIZE,
         "height": LOGO_SIZE,
         "alt": settings.SITE_NAME,
@@ -142,7 +142,7 @@ def _publisher() -> dict:
         "url": home,
         "logo": {
             "@type": "ImageObject",
-            "url": absolute(static(LOGO)),
+            "url": absolute(static(settings.SITE_LOGO_PNG)),
             "width": LOGO_SIZE,
             "height": LOGO_SIZE,
         },
@@ -249,3 +249,22 @@ def article_jsonld(article: Article, tags=None, authors=None) -> SafeString:
         ],
     }
     return _jsonld(data, breadcrumb)
+
+
+@register.simple_tag
+def author_badge(article: Article) -> SafeString:
+    """The "Redaktion"/"Gastbeitrag" badge of a card (legend: articles/_badge_legend.html).
+    A tag, not an include: it runs once per card."""
+    if article.is_guest_post:
+        return format_html('<span class="badge badge-guest">{}</span>', _("Guest article"))
+    return format_html('<span class="badge badge-staff">{}</span>', _("Editorial staff"))
+
+
+@register.simple_tag
+def author_names(article: Article) -> SafeString:
+    """The authors of a card as links, from the prefetched authors."""
+    return format_html_join(
+        ", ",
+        '<a href="{}">{}</a>',
+        ((author.get_absolute_url(), author.name) for author in article.authors.all()),
+    )

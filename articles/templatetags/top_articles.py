@@ -15,7 +15,8 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def top_articles(context, limit: int = 5) -> str:
-    """The "Top-Artikel" box: most read of the last VIEW_COUNT_TOP_DAYS days and of all time.
+    """The "Top-Artikel" box: most read of the last VIEW_COUNT_TOP_DAYS days and of all time;
+    the editors' recommendations while nothing is counted yet.
 
     Cached (lists and box) for VIEW_COUNT_TOP_CACHE_SECONDS; keyed by the ``top-articles``
     dependency key, so an article in the box that is unpublished or retitled leaves it at once
@@ -35,6 +36,8 @@ def _top_lists(limit: int) -> list:
     top_lists = cache.get(key)
     if top_lists is None:
         top_lists = counting.most_read(limit=limit)
+        if not any(rows for _heading, rows in top_lists):
+            top_lists = counting.recommended(limit=limit)
         cache.set(key, top_lists, settings.VIEW_COUNT_TOP_CACHE_SECONDS)
         # Which articles' changes must reach the box (article_changed checks it).
         ids = {article.pk for _heading, rows in top_lists for article, _views in rows}

@@ -13,7 +13,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from PIL import Image as PILImage
 
-from articles.management.commands.demo_content import ARTICLES, demo_image
+from articles.management.commands.demo_content import ARTICLES
+from articles.management.demo_images import illustration
 from articles.models import Article
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,7 +64,7 @@ def test_hero_images_move_into_the_library_without_losing_a_file_alt_text_or_ren
     before = {}
     for index, (title, *_rest) in enumerate(ARTICLES[:3]):
         name = default_storage.save(
-            f"articles/2026/03/{index:032x}.jpg", ContentFile(demo_image(title, index))
+            f"articles/2026/03/{index:032x}.jpg", ContentFile(illustration("Gehalt", index))
         )
         article = OldArticle.objects.create(
             title=title,

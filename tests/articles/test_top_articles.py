@@ -81,10 +81,14 @@ def test_unpublished_and_unread_articles_are_left_out():
     assert titles(html) == ["Gelesen", "Gelesen"]
 
 
-def test_box_says_so_when_nothing_was_read_yet():
-    ArticleFactory()
+def test_box_shows_the_editors_recommendations_when_nothing_was_read_yet():
+    ArticleFactory(title="Elternzeit und Teilzeit: Deine Rechte", featured=True)
+    ArticleFactory(title="Zeugnissprache entschlüsseln")
 
-    assert render_box().count("Noch keine Aufrufe gezählt.") == 2
+    html = render_box()
+
+    assert "Empfehlungen der Redaktion" in html and "Noch keine Aufrufe" not in html
+    assert titles(html) == ["Elternzeit und Teilzeit: Deine Rechte", "Zeugnissprache entschlüsseln"]
 
 
 def test_box_needs_the_same_few_queries_for_ten_articles_as_for_one(
@@ -93,7 +97,8 @@ def test_box_needs_the_same_few_queries_for_ten_articles_as_for_one(
     for n in range(10):
         with_views(total=100 + n, recent={n: 10 + n})
 
-    with django_assert_max_num_queries(1):
+    # One for both rankings, one for the bylines.
+    with django_assert_max_num_queries(2):
         html = render_box()
 
     assert len(titles(html)) == 10

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
 from django.conf import settings
@@ -12,12 +11,12 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image, ImageDraw, ImageFont
 
+from articles.management.demo_images import illustration
 from articles.models import Article, Author, Category
 from articles.models import Image as LibraryImage
 from articles.services import article_save
-from articles.text import GERMAN_TRANSLITERATION, german_slugify
+from articles.text import german_slugify
 
 CATEGORIES = [
     ("Bewerbung", "Anschreiben, Lebenslauf, Vorstellungsgespräch: so klappt es mit dem Job."),
@@ -331,42 +330,8 @@ E-Mail (Double-Opt-In). Du kannst die Einwilligung jederzeit über den Abmeldeli
 <p>Wir zählen Seitenaufrufe und Klicks auf „Hilfreich“ ohne Cookies und ohne Speicherung der
 IP-Adresse.</p>"""
 
-COLOURS = [(11, 92, 173), (30, 123, 52), (179, 38, 30), (112, 56, 160), (196, 110, 0)]
 
-
-def demo_image(title: str, index: int) -> bytes:
-    """A 1600x1000 gradient with the title on it, so every demo article has its own picture."""
-    width, height = 1600, 1000
-    start = COLOURS[index % len(COLOURS)]
-    image = Image.new("RGB", (width, height))
-    draw = ImageDraw.Draw(image)
-    for y in range(height):
-        shade = y / height
-        draw.line(
-            [(0, y), (width, y)],
-            fill=tuple(int(c * (1 - 0.55 * shade) + 20 * shade) for c in start),
-        )
-    try:
-        # Debian's DejaVu (found by name in the system font folders) has every German letter.
-        font = ImageFont.truetype("DejaVuSans-Bold.ttf", 64)
-    except OSError:
-        # Pillow's built-in font has no umlauts: spell them out rather than draw boxes.
-        font = ImageFont.load_default(size=64)
-        title = title.translate(GERMAN_TRANSLITERATION)
-    words, lines, line = title.split(), [], ""
-    for word in words:
-        candidate = f"{line} {word}".strip()
-        if draw.textlength(candidate, font=font) > width - 200:
-            lines.append(line)
-            line = word
-        else:
-            line = candidate
-    lines.append(line)
-    for number, text in enumerate(lines):
-        draw.text((100, 320 + number * 90), text, font=font, fill=(255, 255, 255))
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=82)
-    return buffer.getvalue()
+DEMO_HEADINGS = ["Das Wichtigste in Kürze", "So gehst du vor", "Unser Fazit"]
 
 
 class Command(BaseCommand):
@@ -404,8 +369,10 @@ class Command(BaseCommand):
         now = timezone.now()
         for index, (title, category, names, tags, teaser, paragraphs) in enumerate(ARTICLES):
             slug = german_slugify(title)
-            body = "".join(f"<p>{text}</p>" for text in paragraphs)
-            body = body.replace("</p><p>", "</p><h2>Das Wichtigste in Kürze</h2><p>", 1)
+            # Three sub-headings, so the article page shows its table of contents.
+            first, *rest = paragraphs
+            sections = zip(DEMO_HEADINGS, [*rest, teaser], strict=False)
+            body = f"<p>{first}</p>" + "".join(f"<h2>{h}</h2><p>{t}</p>" for h, t in sections)
             fields = {
                 "title": title,
                 "teaser": teaser,
@@ -427,12 +394,14 @@ class Command(BaseCommand):
             if not article.hero_image:
                 image = LibraryImage(
                     title=title,
-                    alt_text=f"Titelbild: {title}",
+                    alt_text=f"Illustration zum Thema {category}",
                     caption=teaser[:300] if index == 0 else "",
-                    credit="Grafik: Karriere-Redaktion",
+                    credit="Illustration: Karriere-Redaktion",
                     licence=LibraryImage.Licence.OWN,
                 )
-                image.file.save(f"{slug}.jpg", ContentFile(demo_image(title, index)), save=True)
+                image.file.save(
+                    f"{slug}.jpg", ContentFile(illustration(category, index)), save=True
+                )
                 article.hero_image = image
             article_save(article=article, authors=[authors[name] for name in names], tags=tags)
         self.stdout.write(
