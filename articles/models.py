@@ -120,12 +120,6 @@ class ArticleQuerySet(models.QuerySet):
         """When the next scheduled article goes live (published, with a future date)."""
         return self.scheduled().aggregate(next=Min("published_at"))["next"]
 
-    def next_reader_change(self) -> datetime | None:
-        """The next moment readers must see something else without anyone saving: a scheduled
-        article goes live or an image licence runs out."""
-        moments = [self.next_scheduled_publication(), Image.objects.next_licence_end()]
-        return min((moment for moment in moments if moment), default=None)
-
     def for_editor(self, user) -> ArticleQuerySet:
         """Articles an admin user works with. Writers without ``change_any_article`` get only
         those carrying their own byline (Author.user); readers of the admin (view only, e.g.

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from articles.invalidation import SCHEDULE
+from articles.media import Image
 from articles.models import Article
 from karriere.dependencies import version_token
 
@@ -22,7 +23,11 @@ def next_reader_change() -> float:
     cache_key = f"articles:next-reader-change:{version_token(SCHEDULE)}"
     upcoming = cache.get(cache_key)
     if upcoming is None or 0 < upcoming <= time.time():
-        moment = Article.objects.next_reader_change()
+        moments = [
+            Article.objects.next_scheduled_publication(),
+            Image.objects.next_licence_end(),
+        ]
+        moment = min((moment for moment in moments if moment), default=None)
         upcoming = moment.timestamp() if moment else 0
         cache.set(cache_key, upcoming, settings.PAGECACHE_TIMEOUT)
     return upcoming

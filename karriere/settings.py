@@ -50,9 +50,8 @@ SITE_URL = (
     os.environ.get("SITE_URL", "").strip() or f"http://127.0.0.1:{env_int('PORT', 8000)}"
 ).rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "Karriere-Magazin")
-# The brand, per site: static paths of the logo (SVG: header, favicon; PNG: mails and the
-# JSON-LD publisher logo, where SVG is not accepted) and the browser's theme colour. The
-# site's own colours live in static/css/site.css (no inline styles under the CSP).
+# The brand, per site: static paths of the logo (SVG: header, favicon; PNG: mails and JSON-LD,
+# where SVG is not accepted), the browser's theme colour; the rest is static/css/site.css.
 SITE_LOGO = os.environ.get("SITE_LOGO", "").strip() or "icons/logo.svg"
 SITE_LOGO_PNG = os.environ.get("SITE_LOGO_PNG", "").strip() or "icons/icon-512.png"
 SITE_THEME_COLOR = os.environ.get("SITE_THEME_COLOR", "").strip() or "#0d4a85"
@@ -221,11 +220,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_ROOT = BASE_DIR / "public"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-# Uploads and image renditions go through Django's storage API only, so media can live on
-# S3-compatible object storage: MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage (install
-# django-storages[s3]) with MEDIA_STORAGE_OPTIONS as JSON, e.g. {"bucket_name": "karriere-media",
-# "endpoint_url": "https://s3.example", "custom_domain": "media.karriere.example",
-# "querystring_auth": false}; boto3 reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY itself.
+# Uploads and renditions go through Django's storage API only, so media can live on
+# S3-compatible object storage (README, "Image library": MEDIA_STORAGE_BACKEND/_OPTIONS).
 STORAGES = {
     "default": {
         "BACKEND": os.environ.get(
@@ -295,13 +291,8 @@ X_FRAME_OPTIONS = "DENY"
 # Number of reverse proxies in front of the app that append to X-Forwarded-For (0: trust none).
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
-# Content-Security-Policy (django-csp, reader pages and the admin) and Permissions-Policy
-# (karriere/middleware.py) come from karriere/browser_policies.py: see the imports above.
-
-# Admin login throttling (django-axes, karriere/security.py): after AXES_FAILURE_LIMIT failed
-# logins from one client IP, or for one username from one client IP, logins from that IP / for
-# that user from that IP are refused for LOGIN_COOLOFF_MINUTES. Never per username alone: then
-# anyone who knows an editor's login name could lock them out from everywhere.
+# Admin login throttling (django-axes, karriere/security.py) per IP and per (username, IP),
+# never per username alone: anyone knowing an editor's login could lock them out everywhere.
 AUTHENTICATION_BACKENDS = [
     "karriere.security.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -316,20 +307,16 @@ AXES_COOLOFF_MESSAGE = _("Too many failed login attempts. Please try again later
 # Failed attempts are all we need; no log of every successful login (personal data).
 AXES_DISABLE_ACCESS_LOG = True
 
-# Request size limits. Form data (without files) is held in memory up to this size and refused
-# above it; uploaded files above FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file.
-# Images have their own limit (ARTICLES_IMAGE_MAX_BYTES); the reverse proxy caps whole request
-# bodies (README, "Security").
+# Form data above this size is refused, larger uploads are streamed to a temporary file;
+# images have ARTICLES_IMAGE_MAX_BYTES, the reverse proxy caps whole bodies (README, "Security").
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 SILENCED_SYSTEM_CHECKS = [
-    # HSTS preload is a one-way commitment per domain; the publisher opts in with
-    # DJANGO_SECURE_HSTS_PRELOAD=true once every subdomain serves HTTPS.
+    # HSTS preload is one-way: opt in (DJANGO_SECURE_HSTS_PRELOAD) once all subdomains are HTTPS.
     "security.W021",
-    # django-ckeditor bundles CKEditor 4 (out of support). Mitigation: the editor runs only in
-    # the staff-only admin, uploads are staff-only and image-only (Pillow-checked, no SVG) and
-    # article HTML is sanitised with nh3 on save. See README, "CKEditor 4".
+    # django-ckeditor bundles CKEditor 4 (out of support): staff-only editor and image-only
+    # uploads, article HTML sanitised with nh3 on save (README, "CKEditor 4").
     "ckeditor.W001",
 ]
 
