@@ -118,5 +118,5 @@ def test_editor_writes_previews_and_publishes_an_article(
     expect(reader.get_by_role("main").get_by_text("5. März 2026")).to_be_visible()
     expect(reader.get_by_role("img", name="Zwei Personen am Besprechungstisch")).to_be_visible()
     expect(reader.get_by_role("link", name="Berufseinstieg")).to_be_visible()
-    expect(reader.get_by_role("link", name="Jana Schröder")).to_be_visible()
+    expect(reader.get_by_role("link", name="Jana Schröder", exact=True)).to_be_visible()
     assert_accessible(reader)
