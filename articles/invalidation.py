@@ -21,9 +21,9 @@ from karriere.dependencies import invalidate
 
 # Every saved article may move the next scheduled publication.
 SCHEDULE = "schedule"
-# The ids in the "Top-Artikel" box, kept by its template tag: only a change of one of these
-# articles changes the box (it is on every article page).
-TOP_ARTICLE_IDS_KEY = "articles:top-article-ids"
+# Whether the "Top-Artikel" box recommends and the ids in it, kept by its template tag: while it
+# ranks by views only a change of one of these articles changes it (it is on every article page).
+TOP_ARTICLE_IDS_KEY = "articles:top-articles-shown"
 
 
 def key(obj) -> str:
@@ -57,10 +57,16 @@ def article_changed(
     if article.pk:
         changed.update(keys(article.tags.all()))
         changed.update(keys(article.authors.all()))
-        if article.pk in (cache.get(TOP_ARTICLE_IDS_KEY) or ()):
-            changed.add("top-articles")
+        changed.update(_top_articles_showing([article.pk]))
     changed.update(f"author-{pk}" for pk in author_ids)
     invalidate(*changed)
+
+
+def _top_articles_showing(article_ids: Iterable[int]) -> list[str]:
+    """``["top-articles"]`` if the box may show one of these articles now: it shows one, or it
+    recommends (nothing counted yet), where a new or newly featured article may join it."""
+    recommending, shown_ids = cache.get(TOP_ARTICLE_IDS_KEY) or (False, set())
+    return ["top-articles"] if recommending or not shown_ids.isdisjoint(article_ids) else []
 
 
 def comment_count_changed(*, article_id: int) -> None:
@@ -82,7 +88,14 @@ def tag_changed(*tags) -> None:
 
 
 def author_changed(author) -> None:
-    invalidate(key(author))
+    """Renamed, new photo or bio: the author's page and every page with one of their articles
+    (its page, the list cards and related cards that show the byline)."""
+    article_ids = list(author.articles.values_list("pk", flat=True)) if author.pk else []
+    invalidate(
+        key(author),
+        *(f"article-{pk}" for pk in article_ids),
+        *_top_articles_showing(article_ids),
+    )
 
 
 def image_changed(image) -> None:

@@ -36,10 +36,11 @@ def _top_lists(limit: int) -> list:
     top_lists = cache.get(key)
     if top_lists is None:
         top_lists = counting.most_read(limit=limit)
-        if not any(rows for _heading, rows in top_lists):
+        recommending = not any(rows for _heading, rows in top_lists)
+        if recommending:
             top_lists = counting.recommended(limit=limit)
         cache.set(key, top_lists, settings.VIEW_COUNT_TOP_CACHE_SECONDS)
         # Which articles' changes must reach the box (article_changed checks it).
         ids = {article.pk for _heading, rows in top_lists for article, _views in rows}
-        cache.set(TOP_ARTICLE_IDS_KEY, ids, None)
+        cache.set(TOP_ARTICLE_IDS_KEY, (recommending, ids), None)
     return top_lists

@@ -8,6 +8,7 @@ from django.template import Context, Template
 from django.utils import timezone
 
 from articles.models import Article, ArticleViewDay
+from articles.services import article_save
 from karriere.dependencies import invalidate
 from tests.factories import ArticleFactory
 
@@ -128,3 +129,22 @@ def test_home_page_shows_the_box(client):
 
     assert "Top-Artikel" in html
     assert "2.500 Aufrufe" in html
+
+
+def test_an_article_marked_featured_joins_the_recommendations_at_once(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for day in range(5):
+            ArticleFactory(published_at=timezone.now() - timedelta(days=day + 1))
+        older = ArticleFactory(
+            title="Kündigungsschutz für Schwerbehinderte",
+            published_at=timezone.now() - timedelta(days=90),
+        )
+    assert "Kündigungsschutz für Schwerbehinderte" not in render_box()  # cached, five newer
+
+    older.featured = True
+    with django_capture_on_commit_callbacks(execute=True):
+        article_save(article=older)
+
+    assert titles(render_box())[0] == "Kündigungsschutz für Schwerbehinderte"

@@ -379,3 +379,23 @@ def test_an_expired_image_licence_leaves_the_cached_page_when_the_licence_ends(
     page = client.get(url).content.decode()
     assert "<figure" not in page and "/media/images/" not in page
     assert page.rstrip().endswith("</html>")
+
+
+def test_a_renamed_author_reaches_the_cards_of_cached_lists(page_cache):
+    from tests.factories import AuthorFactory
+
+    with page_cache.commit():
+        author = AuthorFactory(name="Jürgen Weiß")
+        article = ArticleFactory(title="Überstunden richtig abrechnen", authors=[author])
+    lists = ["/", article.category.get_absolute_url()]
+    reader = Client()
+    for url in lists:
+        assert "Jürgen Weiß<" in reader.get(url).content.decode()
+
+    author.name = "Jürgen Weißmüller"
+    with page_cache.commit():
+        author.save()
+
+    for url in lists:
+        html = reader.get(url).content.decode()
+        assert "Jürgen Weißmüller" in html and "Jürgen Weiß<" not in html

@@ -342,6 +342,18 @@ def test_renaming_a_category_purges_its_pages_and_the_navigation(purged):
     assert keys == {f"category-{category.pk}", "nav"}
 
 
+def test_renaming_an_author_purges_their_page_and_the_pages_with_their_articles(purged):
+    author = AuthorFactory(name="Jürgen Weiß")
+    articles = [ArticleFactory(authors=[author]) for _ in range(2)]
+    ArticleFactory()  # somebody else's
+
+    with purged() as keys:
+        author.name = "Jürgen Weißmüller"
+        author.save()
+
+    assert keys == {f"author-{author.pk}", *(f"article-{a.pk}" for a in articles)}
+
+
 def test_renaming_a_tag_in_the_admin_purges_its_pages(purged, admin_client):
     ArticleFactory(tags=["Führung"])
     tag = Tag.objects.get(name="Führung")
