@@ -145,6 +145,8 @@ def test_the_form_links_the_privacy_notice_and_says_what_is_kept_how_long(
     assert '<a href="/datenschutzerklärung/">Hinweise zum Datenschutz</a>' in form
     assert "deine E-Mail-Adresse nicht" in form
     assert "IP-Adresse und die Kennung deines Browsers (User-Agent) 14 Tage lang" in form
+    footer = page.split('<footer class="site-footer">', 1)[1]
+    assert '<a href="/datenschutzerklärung/">Datenschutz</a>' in footer
 
 
 def test_remembering_name_and_e_mail_is_an_opt_in_that_never_reaches_the_server(article, client):
