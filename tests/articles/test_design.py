@@ -194,6 +194,18 @@ def test_home_leads_with_the_newest_article_when_none_is_marked_aufmacher(client
     assert "Gehaltserhöhung: der neueste Beitrag" in lead
 
 
+def test_a_home_page_with_only_its_lead_article_says_nothing_is_missing(client):
+    ArticleFactory(title="Gehaltserhöhung: der erste Beitrag", authors=[AuthorFactory()])
+    html = html_of(client.get("/"))
+    assert "Gehaltserhöhung: der erste Beitrag" in html.split('class="featured"')[1]
+    assert "Noch keine Artikel." not in html and "Neueste Artikel" not in html
+    assert '<dl class="badge-legend">' in html  # the lead's badge is explained
+
+
+def test_an_empty_home_page_says_there_are_no_articles_yet(client):
+    assert "Noch keine Artikel." in html_of(client.get("/"))
+
+
 def test_home_has_lead_newest_category_sections_and_a_newsletter_block(client):
     lead = ArticleFactory(title="Der Aufmacher", featured=True)
     gehalt = CategoryFactory(name="Gehalt")
