@@ -24,7 +24,9 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.run import harness
+
+ROOT = harness.ROOT
 VCL = ROOT / "deploy" / "varnish" / "default.vcl"
 DURATION = 10
 CONNECTIONS = 32
@@ -76,11 +78,7 @@ def main() -> None:
     cache.clear()
     app, varnish, ceiling = options.ports, varnish_port, options.ports + 2
     with (
-        _process(
-            [python, "-m", "gunicorn", "karriere.wsgi", "-w", "2", "-b", f"127.0.0.1:{app}"],
-            env,
-            f"http://127.0.0.1:{app}/healthz",
-        ),
+        harness.gunicorn(Path(python).parent, "karriere.wsgi", app, env, probe="/healthz"),
         _process(
             [python, "manage.py", "db_worker", "--queue-name", "*", "--interval", "0.05"],
             env,

@@ -19,11 +19,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.run import harness
+
+ROOT = harness.ROOT
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 CHROME_FLAGS = (
     "--headless --no-sandbox --disable-gpu --disable-background-networking "
@@ -56,31 +56,14 @@ def main() -> None:
         manage = [sys.executable, "manage.py"]
         for command in (["migrate", "-v0"], ["demo_content"], ["collectstatic", "--noinput"]):
             subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, capture_output=True)
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "bench.lighthouse_wsgi",
-                "-w",
-                "2",
-                "-b",
-                f"127.0.0.1:{options.port}",
-            ],  # fmt: skip
-            cwd=ROOT,
-            env=env,
-        )
-        try:
-            _wait(site + "/healthz")
+        bin_dir, port = Path(sys.executable).parent, options.port
+        with harness.gunicorn(bin_dir, "bench.lighthouse_wsgi", port, env, probe="/healthz"):
             pages = _pages(env, site)
             rows = [
                 _audit(lighthouse, env, name, url, form_factor, Path(folder))
                 for name, url in pages.items()
                 for form_factor in ("mobile", "desktop")
             ]
-        finally:
-            server.terminate()
-            server.wait()
     print(_markdown(rows))
 
 
@@ -100,16 +83,6 @@ def _pages(env: dict, site: str) -> dict[str, str]:
     }
 
 
-def _wait(url: str) -> None:
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer")
-
-
 def _audit(lighthouse: str, env: dict, name: str, url: str, form_factor: str, folder: Path):
     output = folder / f"{name}-{form_factor}.json"
     command = [
@@ -119,7 +92,12 @@ def _audit(lighthouse: str, env: dict, name: str, url: str, form_factor: str, fo
     if form_factor == "desktop":
         command.append("--preset=desktop")
     load = os.getloadavg()[0]
-    subprocess.run(command, env=env, check=True)
+    for attempt in range(3):
+        # Headless Chromium sometimes loses the trace ("NO_NAVSTART: run Lighthouse again").
+        if subprocess.run(command, env=env).returncode == 0:
+            break
+        if attempt == 2:
+            raise RuntimeError(f"Lighthouse failed three times on {url} ({form_factor})")
     report = json.loads(output.read_text())
     scores = {key: round(report["categories"][key]["score"] * 100) for key in CATEGORIES}
     lost = [
