@@ -10,11 +10,16 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from articles.models import Article, Category
+from newsletter.models import ConsentText
 from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = [390, 768, 1366, 1920]
+CONSENT = (
+    "Ja, ich möchte den Karriere-Newsletter mit regelmäßigen Tipps zu Karriere & Weiterbildung "
+    "per E-Mail erhalten. Meine Einwilligung kann ich jederzeit widerrufen."
+)
 # Lazy images load when scrolled to; a full-page screenshot should show them all.
 LOAD_ALL_IMAGES = """async () => {
   const images = [...document.querySelectorAll('img[loading="lazy"]')];
@@ -42,6 +47,8 @@ def reader_pages() -> dict[str, str]:
 
 def test_reader_pages_at_four_widths_light_and_dark_are_accessible(new_context, assert_accessible):
     call_command("demo_content", verbosity=0)
+    # The wording migrations put in a new site; this test's emptied database lacks it.
+    ConsentText.objects.create(text=CONSENT)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     pages = reader_pages()
     for scheme in ("light", "dark"):

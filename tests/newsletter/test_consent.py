@@ -110,3 +110,12 @@ def test_cached_pages_show_a_new_consent_text_at_once(
     page = client.get("/").content.decode()
     assert newer.text in page
     assert f'name="consent_version" value="{newer.version}"' in page
+
+
+def test_without_a_consent_text_nobody_is_asked_to_agree_to_nothing(client):
+    ConsentText.objects.all().delete()
+
+    for url in ("/newsletter/", "/"):
+        html = client.get(url).content.decode()
+        assert "Die Anmeldung zum Newsletter ist gerade nicht möglich." in html
+        assert 'name="consent"' not in html
