@@ -23,7 +23,7 @@ from karriere.dependencies import invalidate
 SCHEDULE = "schedule"
 # Whether the "Top-Artikel" box recommends and the ids in it, kept by its template tag: while it
 # ranks by views only a change of one of these articles changes it (it is on every article page).
-TOP_ARTICLE_IDS_KEY = "articles:top-articles-shown"
+TOP_ARTICLES_SHOWN_KEY = "articles:top-articles-shown"
 
 
 def key(obj) -> str:
@@ -65,7 +65,7 @@ def article_changed(
 def _top_articles_showing(article_ids: Iterable[int]) -> list[str]:
     """``["top-articles"]`` if the box may show one of these articles now: it shows one, or it
     recommends (nothing counted yet), where a new or newly featured article may join it."""
-    recommending, shown_ids = cache.get(TOP_ARTICLE_IDS_KEY) or (False, set())
+    recommending, shown_ids = cache.get(TOP_ARTICLES_SHOWN_KEY) or (False, set())
     return ["top-articles"] if recommending or not shown_ids.isdisjoint(article_ids) else []
 
 

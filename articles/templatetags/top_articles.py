@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 
 from articles import counting
-from articles.invalidation import TOP_ARTICLE_IDS_KEY
+from articles.invalidation import TOP_ARTICLES_SHOWN_KEY
 from karriere import fragments
 from karriere.dependencies import version_token
 
@@ -40,7 +40,7 @@ def _top_lists(limit: int) -> list:
         if recommending:
             top_lists = counting.recommended(limit=limit)
         cache.set(key, top_lists, settings.VIEW_COUNT_TOP_CACHE_SECONDS)
-        # Which articles' changes must reach the box (article_changed checks it).
+        # Whether it recommends and which articles it shows: whose changes must reach it.
         ids = {article.pk for _heading, rows in top_lists for article, _views in rows}
-        cache.set(TOP_ARTICLE_IDS_KEY, (recommending, ids), None)
+        cache.set(TOP_ARTICLES_SHOWN_KEY, (recommending, ids), None)
     return top_lists
