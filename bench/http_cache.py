@@ -46,18 +46,12 @@ def main() -> None:
     parser.add_argument("--skip-seed", action="store_true")
     options = parser.parse_args()
     varnish_port = options.varnish_port or options.ports + 1
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "karriere.settings",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "bench-" + "x" * 60,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "SITE_URL": f"http://127.0.0.1:{varnish_port}",
-        "PURGE_VARNISH_URLS": f"http://127.0.0.1:{varnish_port}/",
-        "HTTP_CACHE_S_MAXAGE": "86400",
-        "COMMENTS_FLOOD_SECONDS": "0",
-    }
+    env = harness.production_env(
+        f"http://127.0.0.1:{varnish_port}",
+        PURGE_VARNISH_URLS=f"http://127.0.0.1:{varnish_port}/",
+        HTTP_CACHE_S_MAXAGE="86400",
+        COMMENTS_FLOOD_SECONDS="0",
+    )
     os.environ.update(env)
     import django
 

@@ -40,18 +40,13 @@ def main() -> None:
         sys.exit("Set LIGHTHOUSE to the lighthouse binary (npm install lighthouse).")
     with tempfile.TemporaryDirectory(prefix="karriere-lighthouse-") as folder:
         site = f"http://127.0.0.1:{options.port}"
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "karriere.settings",
-            "DJANGO_DEBUG": "false",
-            "DJANGO_SECRET_KEY": "lighthouse-" + "x" * 60,
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "DATABASE_URL": f"sqlite:///{folder}/db.sqlite3",
-            "MEDIA_ROOT": f"{folder}/media",
-            "SITE_URL": site,
-            "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium"),
-        }
+        env = harness.production_env(
+            site,
+            hosts="127.0.0.1",
+            DATABASE_URL=f"sqlite:///{folder}/db.sqlite3",
+            MEDIA_ROOT=f"{folder}/media",
+            CHROME_PATH=os.environ.get("CHROME_PATH", "/usr/bin/chromium"),
+        )
         env.pop("REDIS_URL", None)
         manage = [sys.executable, "manage.py"]
         for command in (["migrate", "-v0"], ["demo_content"], ["collectstatic", "--noinput"]):

@@ -138,27 +138,36 @@ def redis_flush() -> None:
 # --- Django processes ---------------------------------------------------------------------
 
 
-def django_env(database: str, static_root: str, *, port: int, **extra: str) -> dict[str, str]:
-    env = {
+def production_env(site_url: str, *, hosts: str = "127.0.0.1,localhost", **extra: str) -> dict:
+    """Karriere's own settings as production runs them (debug off), on loopback without TLS."""
+    return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_SETTINGS_MODULE": "karriere.settings",
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": SECRET_KEY,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "DJANGO_ALLOWED_HOSTS": hosts,
         "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DJANGO_TRUSTED_PROXY_COUNT": "1",
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "DATABASE_URL": f"{PG}/{database}",
-        "REDIS_URL": REDIS_URL,
-        "CACHE_KEY_PREFIX": f"bench-{database}",
-        "BENCH_STATIC_ROOT": static_root,
-        "SITE_URL": f"http://127.0.0.1:{port}",
-        # The load generator posts comments at once; every other rule stays as in production.
-        "COMMENTS_MIN_SUBMIT_SECONDS": "0",
-        "PYTHONPATH": str(ROOT),
+        "SITE_URL": site_url,
+        **extra,
     }
-    env.update(extra)
-    return env
+
+
+def django_env(database: str, static_root: str, *, port: int, **extra: str) -> dict[str, str]:
+    return production_env(
+        f"http://127.0.0.1:{port}",
+        hosts="127.0.0.1,localhost,testserver",
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DJANGO_TRUSTED_PROXY_COUNT="1",
+        DJANGO_LOG_LEVEL="WARNING",
+        DATABASE_URL=f"{PG}/{database}",
+        REDIS_URL=REDIS_URL,
+        CACHE_KEY_PREFIX=f"bench-{database}",
+        BENCH_STATIC_ROOT=static_root,
+        # The load generator posts comments at once; every other rule stays as in production.
+        COMMENTS_MIN_SUBMIT_SECONDS="0",
+        PYTHONPATH=str(ROOT),
+        **extra,
+    )
 
 
 def run_prepared(command: list[str], env: dict, cwd: Path = ROOT) -> dict:
